@@ -1,0 +1,56 @@
+// Test tiers (DESIGN §6): `unit` (*.spec.ts, no I/O) and `integration` (*.int-spec.ts, real servers
+// started once per run by the harness in libs/testing). TypeScript is compiled by SWC with legacy
+// decorators and metadata, which Nest's dependency injection needs.
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+// Workspace aliases are declared once, in tsconfig.json, and derived here.
+function moduleNameMapperFromTsconfig() {
+  const tsconfig = JSON.parse(readFileSync(path.join(__dirname, 'tsconfig.json'), 'utf8'));
+  const mapper = {};
+  for (const [alias, [target]] of Object.entries(tsconfig.compilerOptions.paths)) {
+    mapper[`^${alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`] = `<rootDir>/${target}`;
+  }
+  return mapper;
+}
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: moduleNameMapperFromTsconfig(),
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};

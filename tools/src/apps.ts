@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InfraError, Log } from './infra/infra';
+import { httpAnswers, tcpOpen } from './infra/probes';
+import { isOurs, lastLines, launch } from './infra/processes';
+import { REPO_ROOT } from './infra/settings';
+
+/** The apps `npm start` runs, each as its own process, from its built output. */
+export interface AppSpec {
+  name: string;
+  dir: string;
+  port: number;
+  urls: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+export const APPS: AppSpec[] = [
+  {
+    name: 'gateway',
+    dir: 'gateway',
+    port: 3000,
+    urls: {
+      API: 'http://127.0.0.1:3000/api',
+      'OpenAPI docs': 'http://127.0.0.1:3000/docs',
+      Health: 'http://127.0.0.1:3000/health',
+    },
+  },
+];
+
+export async function startApps(
+  log: Log,
+): Promise<{ started: string[]; urls: Record<string, string> }> {
+  const started: string[] = [];
+  const urls: Record<string, string> = {};
+  for (const app of APPS) {
+    Object.assign(urls, app.urls);
+    const live = `http://127.0.0.1:${app.port}/health/live`;
+    if (await httpAnswers(live)) {
+      log(`${app.name}: already running on :${app.port}, reusing it`);
+      continue;
+    }
+    if (await tcpOpen('127.0.0.1', app.port)) {
+      throw new InfraError(
+        `port ${app.port} is taken by another program, so ${app.name} cannot start: stop that program and start again`,
+      );
+    }
+    const main = join(REPO_ROOT, app.dir, 'dist', 'main.js');
+    if (!existsSync(main))
+      throw new InfraError(`${app.name} is not built (${main} missing): run npm run build`);
+    const proc = launch(
+      app.name,
+      process.execPath,
+      [main],
+      {
+        ...process.env,
+        NODE_ENV: process.env.NODE_ENV ?? 'development',
+        PORT: String(app.port),
+        ...app.env,
+      },
+      REPO_ROOT,
+    );
+    const deadline = Date.now() + 30_000;
+    while (!(await httpAnswers(live))) {
+      if (!isOurs(proc) || Date.now() > deadline) {
+        throw new InfraError(
+          `${app.name} did not start; last lines of ${proc.log}:\n${lastLines(proc.log)}`,
+        );
+      }
+      await sleep(200);
+    }
+    log(`${app.name}: ready on :${app.port} (pid ${proc.pid}, log ${proc.log})`);
+    started.push(app.name);
+  }
+  return { started, urls };
+}

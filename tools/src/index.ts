@@ -1,0 +1,5 @@
+export * from './infra/components';
+export * from './infra/databases';
+export * from './infra/infra';
+export { readRegistry, terminate, launch, logFile, lastLines } from './infra/processes';
+export * from './infra/settings';
