@@ -1,0 +1,5 @@
+export * from './endpoints';
+export * from './mailpit';
+export * from './names';
+export * from './postgres';
+export * from './temporal';
