@@ -9,9 +9,6 @@ import {
   temporalAnswers,
 } from './probes';
 
-export type ComponentName =
-  'postgres' | 'redis' | 'temporal' | 'ferretdb' | 'stripe-mock' | 'mailpit';
-
 export interface LaunchSpec {
   bin: string;
   args: string[];
@@ -20,7 +17,7 @@ export interface LaunchSpec {
 }
 
 export interface Component {
-  name: ComponentName;
+  name: string;
   /** Ports the component listens on; any of them taken by another program is a conflict. */
   ports: number[];
   /** URLs worth printing for a person. */

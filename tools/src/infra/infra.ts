@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Component, ComponentName, components } from './components';
+import { Component, components } from './components';
 import { ensureDatabases } from './databases';
 import { tcpOpen } from './probes';
 import {
@@ -25,15 +25,20 @@ export type Log = (line: string) => void;
 
 export interface StartInfraOptions {
   log?: Log;
-  /** Extra databases to create besides the per-service ones (e.g. the test databases). */
+  /** Extra databases to create besides the per-service ones. */
   databases?: readonly string[];
+  /**
+   * The components to bring up; the real stack by default. Anything else (tests of the launcher
+   * itself) skips the stack-specific setup of databases and search attributes.
+   */
+  components?: Component[];
 }
 
 export interface StartInfraResult {
   /** Components this call started (and is responsible for stopping). */
-  started: ComponentName[];
+  started: string[];
   /** Components that were already answering and are reused as they are. */
-  reused: ComponentName[];
+  reused: string[];
 }
 
 async function waitUntilReady(c: Component, proc: StartedProcess): Promise<void> {
@@ -61,12 +66,14 @@ export async function startInfra(options: StartInfraOptions = {}): Promise<Start
   const log = options.log ?? (() => undefined);
   const result: StartInfraResult = { started: [], reused: [] };
   const launched: { component: Component; proc: StartedProcess }[] = [];
+  const stack = options.components ?? components();
+  const realStack = !options.components;
   mkdirSync(join(dataDir(), 'temporal'), { recursive: true });
   mkdirSync(join(dataDir(), 'ferretdb'), { recursive: true });
   mkdirSync(join(dataDir(), 'mailpit'), { recursive: true });
 
   try {
-    for (const c of components()) {
+    for (const c of stack) {
       if (await c.probe()) {
         result.reused.push(c.name);
         log(`${c.name}: already running, reusing it`);
@@ -106,6 +113,7 @@ export async function startInfra(options: StartInfraOptions = {}): Promise<Start
       log(`${component.name}: ready (pid ${proc.pid}, log ${proc.log})`);
     }
 
+    if (!realStack) return result;
     const created = await ensureDatabases([...SERVICE_DATABASES, ...(options.databases ?? [])]);
     if (created.length) log(`postgres: created databases ${created.join(', ')}`);
     const added = await ensureSearchAttributes();
@@ -132,7 +140,7 @@ export async function stopRegistered(names?: readonly string[], log: Log = () =>
 }
 
 export interface ComponentStatus {
-  name: ComponentName;
+  name: string;
   answering: boolean;
   managedPid?: number;
   urls: Record<string, string>;
