@@ -9,6 +9,7 @@
  */
 import { startApps } from './apps';
 import { InfraError, infraStatus, startInfra, stopRegistered } from './infra/infra';
+import { isOurs, readRegistry } from './infra/processes';
 
 const log = (line: string) => console.log(`[commerce] ${line}`);
 
@@ -72,7 +73,20 @@ async function start(infraOnly: boolean, detach: boolean): Promise<number> {
   }
   log('press Ctrl-C to stop what this command started');
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    // Watching the started processes also keeps the event loop (and so this launcher) alive.
+    const reported = new Set<string>();
+    const watchdog = setInterval(() => {
+      for (const entry of readRegistry().filter((e) => started.includes(e.name))) {
+        if (!reported.has(entry.name) && !isOurs(entry)) {
+          reported.add(entry.name);
+          log(`WARNING: ${entry.name} exited unexpectedly; see ${entry.log}`);
+        }
+      }
+    }, 2000);
+    const stop = () => {
+      clearInterval(watchdog);
+      resolve();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     process.once('SIGHUP', stop);

@@ -1,0 +1,4 @@
+export * from './base-config';
+export * from './config.tokens';
+export * from './env';
+export * from './load-config';
