@@ -38,6 +38,7 @@ const common = {
 };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/libs/testing/src/harness/summary-reporter.js'],
   projects: [
     {
       ...common,

@@ -1,5 +1,5 @@
 # Pinned versions of the infrastructure tools and where they live. Sourced by the tool scripts;
-# the Node launcher reads the same values through tools/versions.json (kept in sync by a unit test).
+# the Node launcher parses this file (tools/src/infra/settings.ts), so versions are pinned only here.
 TEMPORAL_CLI_VERSION=v1.5.1
 FERRETDB_VERSION=v1.24.2
 STRIPE_MOCK_VERSION=v0.197.0
