@@ -1,0 +1,48 @@
+/** Roles a token can carry. SERVICE is for internal callers (the Temporal activities) only. */
+export const Role = {
+  CUSTOMER: 'CUSTOMER',
+  ADMIN: 'ADMIN',
+  SUPER_ADMIN: 'SUPER_ADMIN',
+  SERVICE: 'SERVICE',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Roles a person can hold (SERVICE belongs to service accounts, never to a user). */
+export const USER_ROLES = [Role.CUSTOMER, Role.ADMIN, Role.SUPER_ADMIN] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Issuer and audience of every access token; verifiers check both. */
+export const JWT_ISSUER = 'commerce-auth';
+export const JWT_AUDIENCE = 'commerce';
+
+/** Claims of an access token (ES256, `kid` in the header names the key in the JWKS). */
+export interface AccessTokenClaims {
+  sub: string;
+  jti: string;
+  roles: Role[];
+  /** Present on user tokens; service-account tokens carry the client id in `sub`. */
+  email?: string;
+  iat: number;
+  exp: number;
+  iss: typeof JWT_ISSUER;
+  aud: typeof JWT_AUDIENCE;
+}
+
+/** The authenticated caller, as services see it after verifying the token. */
+export interface AuthUser {
+  id: string;
+  email?: string;
+  roles: Role[];
+  jti: string;
+  /** Expiry of the token, seconds since the epoch. */
+  exp: number;
+}
+
+/**
+ * Redis key marking an access token's `jti` as revoked (logout, family revocation). The auth
+ * service sets it with a TTL until the token would expire; every verifier checks it.
+ */
+export const revokedJtiKey = (jti: string) => `auth:revoked-jti:${jti}`;
+
+/** Path of the JWKS document on the auth service (and, proxied, under /api on the gateway). */
+export const JWKS_PATH = '/auth/.well-known/jwks.json';

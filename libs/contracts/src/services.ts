@@ -1,0 +1,48 @@
+/** Local ports of the apps (DESIGN §2); each app's config defaults to these. */
+export const ServicePort = {
+  gateway: 3000,
+  auth: 3001,
+  products: 3002,
+  orders: 3003,
+  payments: 3004,
+  notifications: 3005,
+  workers: 3006,
+} as const;
+export type ServiceName = Exclude<keyof typeof ServicePort, 'gateway'>;
+
+/**
+ * Which service owns which public path prefix. The gateway strips `/api` and forwards the rest
+ * unchanged, so a service's own routes are exactly its public paths without `/api`.
+ */
+export const ROUTE_OWNERS: readonly { prefix: string; service: ServiceName }[] = [
+  { prefix: '/auth', service: 'auth' },
+  { prefix: '/admin/users', service: 'auth' },
+  { prefix: '/products', service: 'products' },
+  { prefix: '/categories', service: 'products' },
+  { prefix: '/inventory', service: 'products' },
+  { prefix: '/cart', service: 'orders' },
+  { prefix: '/checkout', service: 'orders' },
+  { prefix: '/orders', service: 'orders' },
+  { prefix: '/admin/orders', service: 'orders' },
+  { prefix: '/payments', service: 'payments' },
+  { prefix: '/invoices', service: 'payments' },
+  { prefix: '/notifications', service: 'notifications' },
+  { prefix: '/admin/campaigns', service: 'notifications' },
+  { prefix: '/admin/analytics', service: 'workers' },
+  { prefix: '/admin/queues', service: 'workers' },
+];
+
+/**
+ * Public routes: no token needed at the edge (DESIGN §5). Everything else under /api needs a
+ * valid access token at the gateway, and the service checks it again (it never trusts the edge).
+ */
+export const PUBLIC_ROUTES: readonly { method: string | '*'; pattern: RegExp }[] = [
+  { method: 'POST', pattern: /^\/auth\/(register|login|refresh|token)$/ },
+  { method: 'GET', pattern: /^\/auth\/\.well-known\/jwks\.json$/ },
+  { method: 'GET', pattern: /^\/products(\/[^/]+)?$/ },
+  { method: 'GET', pattern: /^\/categories(\/[^/]+)?$/ },
+  { method: 'POST', pattern: /^\/payments\/webhooks\/[a-z]+$/ },
+];
+
+/** Routes that are internal to the backend and never exposed through the gateway. */
+export const INTERNAL_PREFIX = '/internal';
