@@ -73,6 +73,7 @@ export default tseslint.config(
             { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:activity', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
             {
               sourceTag: 'scope:temporal',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow', 'scope:activity'],

@@ -1,5 +1,6 @@
-// Test tiers (DESIGN §6): `unit` (*.spec.ts, no I/O) and `integration` (*.int-spec.ts, real servers
-// started once per run by the harness in libs/testing). TypeScript is compiled by SWC with legacy
+// Test tiers (DESIGN §6): `unit` (*.spec.ts, no I/O), `integration` (*.int-spec.ts, real servers
+// started once per run by the harness in libs/testing) and `e2e` (*.e2e-spec.ts, every app as its
+// own process from its build, driven through the gateway). TypeScript is compiled by SWC with legacy
 // decorators and metadata, which Nest's dependency injection needs.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -52,6 +53,14 @@ module.exports = {
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
       testTimeout: 60_000,
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
+      testTimeout: 120_000,
     },
   ],
 };

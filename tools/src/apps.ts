@@ -17,6 +17,12 @@ export interface AppSpec {
 
 export const APPS: AppSpec[] = [
   {
+    name: 'auth',
+    dir: 'services/auth',
+    port: 3001,
+    urls: { 'Auth service': 'http://127.0.0.1:3001/docs' },
+  },
+  {
     name: 'gateway',
     dir: 'gateway',
     port: 3000,
