@@ -75,6 +75,10 @@ export default tseslint.config(
             { sourceTag: 'scope:activity', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
             {
+              sourceTag: 'scope:bench',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling', 'scope:e2e'],
+            },
+            {
               sourceTag: 'scope:temporal',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow', 'scope:activity'],
             },

@@ -1,1 +1,2 @@
+export * from './auth-stack';
 export * from './stack';

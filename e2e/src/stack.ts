@@ -66,7 +66,9 @@ export class AppProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (child.exitCode !== null) {
-        throw new Error(`${this.name} exited with ${child.exitCode} during start-up; see ${this.logFile}`);
+        throw new Error(
+          `${this.name} exited with ${child.exitCode} during start-up; see ${this.logFile}`,
+        );
       }
       try {
         const res = await fetch(`${this.url}/health/live`);
@@ -74,7 +76,8 @@ export class AppProcess {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`${this.name} did not answer in ${timeoutMs} ms; see ${this.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name} did not answer in ${timeoutMs} ms; see ${this.logFile}`);
       await sleep(100);
     }
   }

@@ -1,22 +1,28 @@
-import { type CreateAppOptions, redisHealthIndicator } from '@commerce/nest-kit';
+import type { CreateAppOptions } from '@commerce/nest-kit';
 import { Module } from '@nestjs/common';
+import { EdgeAuthModule } from './auth/edge-auth.module';
 import type { GatewayConfig } from './config';
+import { DocsModule } from './docs/docs.module';
+import { gatewayHealthIndicators } from './health/upstream-health';
+import { ProxyModule } from './proxy/proxy.module';
+import { GatewayRedisModule } from './redis/redis.module';
 
 /**
- * The public entry point. For now it only carries what the kit provides (health, metrics,
- * OpenAPI, error shape); proxying to the services comes with its own feature modules.
+ * The public entry point: every /api route relayed to the service that owns it, behind the edge
+ * token check, the rate limits and a circuit breaker per service; /health aggregates the enabled
+ * services; /docs merges their OpenAPI documents.
  */
-@Module({})
+@Module({
+  imports: [GatewayRedisModule, EdgeAuthModule, ProxyModule, DocsModule],
+})
 export class AppModule {}
 
 /** What the gateway adds to the kit; main.ts and the tests share it so they boot the same app. */
 export function gatewayAppOptions(config: GatewayConfig): Omit<CreateAppOptions, 'config'> {
   return {
-    health: { indicators: [redisHealthIndicator({ url: config.REDIS_URL })] },
-    openApi: {
-      title: 'Commerce API',
-      description: 'Public API of the commerce backend, served through the gateway.',
-      version: '0.1.0',
-    },
+    health: { indicators: gatewayHealthIndicators(config) },
+    // The gateway serves the merged document of the services itself (DocsModule).
+    openApi: false,
+    trustProxy: config.TRUST_PROXY,
   };
 }

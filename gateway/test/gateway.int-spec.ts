@@ -1,49 +1,40 @@
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, gatewayAppOptions } from '../src/app.module';
 import { gatewayConfigSchema } from '../src/config';
+import { type RunningGateway, errorShape, startGateway } from './support/gateway';
+import { StandInUpstream } from './support/stand-in-upstream';
 
 // The real gateway (same module and options as main.ts) on a free port, driven over HTTP against
-// the local Redis.
+// the local Redis and a stand-in auth service.
 describe('gateway over HTTP', () => {
-  let app: NestFastifyApplication;
+  let auth: StandInUpstream;
+  let gateway: RunningGateway;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const config = loadConfig(gatewayConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      BODY_LIMIT_BYTES: '1024',
-      REDIS_URL: process.env.REDIS_URL,
+    auth = await new StandInUpstream().start();
+    gateway = await startGateway({
+      AUTH_URL: auth.url,
+      CORS_ORIGINS: 'https://shop.example,https://admin.shop.example',
     });
-    app = await createApp(AppModule, {
-      ...gatewayAppOptions(config),
-      config,
-      shutdownHooks: false,
-    });
-    ({ url: baseUrl } = await listen(app, { host: '127.0.0.1', port: 0 }));
+    baseUrl = gateway.url;
   });
 
   afterAll(async () => {
-    await app.close();
+    await gateway?.close();
+    await auth?.stop();
   });
 
-  const errorShape = {
-    statusCode: expect.any(Number),
-    error: expect.any(String),
-    message: expect.any(String),
-    code: expect.any(String),
-    requestId: expect.any(String),
-  };
-
-  it('reports ready with Redis up', async () => {
+  it('reports ready with Redis and the enabled services up', async () => {
     const res = await fetch(`${baseUrl}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       status: 'ok',
-      info: { redis: { status: 'up' } },
+      info: { redis: { status: 'up' }, auth: { status: 'up' } },
       error: {},
     });
+    // Only enabled upstreams (UPSTREAMS, default auth) are consulted.
+    expect(auth.requests.some((r) => r.url === '/health/live')).toBe(true);
   });
 
   it('reports live without consulting dependencies', async () => {
@@ -66,51 +57,28 @@ describe('gateway over HTTP', () => {
   });
 
   it('answers unknown routes with the 404 error shape', async () => {
-    const res = await fetch(`${baseUrl}/api/nope`, { headers: { 'x-request-id': 'gw-404' } });
-    expect(res.status).toBe(404);
-    expect(res.headers.get('x-request-id')).toBe('gw-404');
-    expect(await res.json()).toEqual({
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'Cannot GET /api/nope',
-      code: 'NOT_FOUND',
-      requestId: 'gw-404',
-    });
+    for (const path of ['/api/nope', '/nope']) {
+      const res = await fetch(`${baseUrl}${path}`, { headers: { 'x-request-id': 'gw-404' } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('x-request-id')).toBe('gw-404');
+      expect(await res.json()).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `Cannot GET ${path}`,
+        code: 'NOT_FOUND',
+        requestId: 'gw-404',
+      });
+    }
   });
 
-  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
-    const res = await fetch(`${baseUrl}/api/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'gw-json' },
-      body: '{"items": [',
-    });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Request body is not valid JSON',
-      code: 'MALFORMED_JSON',
-      requestId: 'gw-json',
-    });
+  it('answers requests for services that are not enabled with 503 UPSTREAM_UNAVAILABLE', async () => {
+    // Public route of the products service, which is not enabled by default.
+    const res = await fetch(`${baseUrl}/api/products`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ...errorShape, code: 'UPSTREAM_UNAVAILABLE' });
   });
 
-  it('answers a body over BODY_LIMIT_BYTES with 413', async () => {
-    const res = await fetch(`${baseUrl}/api/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ note: 'x'.repeat(4096) }),
-    });
-    expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({
-      ...errorShape,
-      statusCode: 413,
-      error: 'Payload Too Large',
-      code: 'PAYLOAD_TOO_LARGE',
-      message: 'Request body exceeds the limit of 1024 bytes',
-    });
-  });
-
-  it('exposes Prometheus metrics with route templates', async () => {
+  it('exposes Prometheus metrics with route templates and the circuit states', async () => {
     await fetch(`${baseUrl}/health`);
     const res = await fetch(`${baseUrl}/metrics`);
     expect(res.status).toBe(200);
@@ -120,10 +88,10 @@ describe('gateway over HTTP', () => {
       /http_request_duration_ms_count\{method="GET",route="\/health",status_code="200",service="gateway"\} [1-9]/,
     );
     expect(text).toMatch(/route="UNMATCHED",status_code="404"/);
-    expect(text).toContain('process_resident_memory_bytes{service="gateway"}');
+    expect(text).toContain('gateway_circuit_state{upstream="auth",service="gateway"} 0');
   });
 
-  it('serves an OpenAPI document and the Swagger UI', async () => {
+  it('serves the merged OpenAPI document and the Swagger UI', async () => {
     const res = await fetch(`${baseUrl}/docs-json`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as { paths: Record<string, unknown> };
@@ -137,20 +105,48 @@ describe('gateway over HTTP', () => {
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger-ui');
   });
+
+  it('answers CORS preflights for configured origins only', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${baseUrl}/api/orders`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+    const allowed = await preflight('https://shop.example');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization,content-type');
+
+    const refused = await preflight('https://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+
+    const simple = await fetch(`${baseUrl}/health/live`, {
+      headers: { origin: 'https://admin.shop.example' },
+    });
+    expect(simple.headers.get('access-control-allow-origin')).toBe('https://admin.shop.example');
+    expect(simple.headers.get('access-control-expose-headers')).toContain('x-request-id');
+  });
 });
 
 describe('gateway with Redis unreachable', () => {
   it('reports not ready with 503 and terminus report', async () => {
+    const auth = await new StandInUpstream().start();
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
     const config = loadConfig(gatewayConfigSchema, {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       REDIS_URL: 'redis://127.0.0.1:1',
+      AUTH_URL: auth.url,
     });
     const app = await createApp(AppModule, {
       ...gatewayAppOptions(config),
       config,
-      openApi: false,
+      metrics: { defaultMetrics: false },
       shutdownHooks: false,
     });
     try {
@@ -159,10 +155,15 @@ describe('gateway with Redis unreachable', () => {
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({
         status: 'error',
+        info: { auth: { status: 'up' } },
         error: { redis: { status: 'down', message: expect.stringContaining('ECONNREFUSED') } },
       });
+      // Public routes still work: without its counter store the rate limiter lets traffic through.
+      const jwks = await fetch(`${url}/api/auth/.well-known/jwks.json`);
+      expect(jwks.status).toBe(200);
     } finally {
       await app.close();
+      await auth.stop();
     }
   });
 });

@@ -36,7 +36,7 @@ export const ROUTE_OWNERS: readonly { prefix: string; service: ServiceName }[] =
  * Public routes: no token needed at the edge (DESIGN §5). Everything else under /api needs a
  * valid access token at the gateway, and the service checks it again (it never trusts the edge).
  */
-export const PUBLIC_ROUTES: readonly { method: string | '*'; pattern: RegExp }[] = [
+export const PUBLIC_ROUTES: readonly { method: string; pattern: RegExp }[] = [
   { method: 'POST', pattern: /^\/auth\/(register|login|refresh|token)$/ },
   { method: 'GET', pattern: /^\/auth\/\.well-known\/jwks\.json$/ },
   { method: 'GET', pattern: /^\/products(\/[^/]+)?$/ },

@@ -23,6 +23,12 @@ export const ErrorCode = {
   BAD_GATEWAY: 'BAD_GATEWAY',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   GATEWAY_TIMEOUT: 'GATEWAY_TIMEOUT',
+  // Access-token verification (the kit's auth module): always 401, except AUTH_UNAVAILABLE (503).
+  TOKEN_MISSING: 'TOKEN_MISSING',
+  TOKEN_INVALID: 'TOKEN_INVALID',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  TOKEN_REVOKED: 'TOKEN_REVOKED',
+  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
 } as const;
 
 const BY_STATUS: Readonly<Record<number, string>> = {

@@ -1,0 +1,44 @@
+import { createApp, listen, loadConfig } from '@commerce/nest-kit';
+import { uniqueName, testEndpoints } from '@commerce/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule, gatewayAppOptions } from '../../src/app.module';
+import { type GatewayConfig, gatewayConfigSchema } from '../../src/config';
+
+export interface RunningGateway {
+  readonly app: NestFastifyApplication;
+  readonly url: string;
+  readonly config: GatewayConfig;
+  close(): Promise<void>;
+}
+
+/**
+ * The real gateway (same module and options as main.ts) on a free port against the local Redis,
+ * with its own rate-limit key prefix unless the test shares one on purpose.
+ */
+export async function startGateway(
+  env: Record<string, string | undefined>,
+): Promise<RunningGateway> {
+  const config = loadConfig(gatewayConfigSchema, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    REDIS_URL: testEndpoints.redisUrl,
+    RATE_LIMIT_PREFIX: uniqueName('gw-test'),
+    ...env,
+  });
+  const app = await createApp(AppModule, {
+    ...gatewayAppOptions(config),
+    config,
+    metrics: { defaultMetrics: false },
+    shutdownHooks: false,
+  });
+  const { url } = await listen(app, { host: '127.0.0.1', port: 0 });
+  return { app, url, config, close: () => app.close() };
+}
+
+export const errorShape = {
+  statusCode: expect.any(Number),
+  error: expect.any(String),
+  message: expect.any(String),
+  code: expect.any(String),
+  requestId: expect.any(String),
+};

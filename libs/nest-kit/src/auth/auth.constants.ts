@@ -1,0 +1,8 @@
+/** Metadata key set by `@Public()`. */
+export const IS_PUBLIC_KEY = 'kit:auth:public';
+
+/** Metadata key set by `@Roles(...)`. */
+export const ROLES_KEY = 'kit:auth:roles';
+
+/** Injection token of the resolved `KitAuthOptions`. */
+export const KIT_AUTH_OPTIONS = Symbol('KIT_AUTH_OPTIONS');

@@ -1,0 +1,66 @@
+import type { FastifyRequest } from 'fastify';
+
+/** What the verifier needs from a Redis client: `EXISTS` on the revoked-jti keys. */
+export interface RevocationStore {
+  exists(...keys: string[]): Promise<number>;
+}
+
+/** A JWKS document as served by the auth service. */
+export interface JwksDocument {
+  readonly keys: readonly object[];
+}
+
+export interface KitAuthOptions {
+  /** URL of the auth service's JWKS, e.g. `http://127.0.0.1:3001/auth/.well-known/jwks.json`. */
+  readonly jwksUrl: string;
+  /**
+   * Replaces the HTTP GET of `jwksUrl` (cache, refetch on an unknown `kid` and rate limit still
+   * apply). Tests serve a JWKS from memory; the auth service hands over its own keys.
+   */
+  readonly fetchJwks?: (url: string) => Promise<JwksDocument>;
+  /** Redis client the revoked-jti lookups use; the app owns (and closes) it. */
+  readonly redis?: RevocationStore;
+  /** Or: a URL, and the module opens (and at shutdown closes) a connection of its own. */
+  readonly redisUrl?: string;
+  /** Expected `iss`; default JWT_ISSUER. */
+  readonly issuer?: string;
+  /** Expected `aud`; default JWT_AUDIENCE. */
+  readonly audience?: string;
+  /** Allowed clock skew for `exp`/`nbf`, seconds (default 5). */
+  readonly clockToleranceSeconds?: number;
+  /** How long a key fetched from the JWKS is trusted before it is fetched again (default 10 min). */
+  readonly jwksCacheMaxAgeMs?: number;
+  /**
+   * Fetches of the JWKS per minute (default 10): an unknown `kid` triggers a refetch, and forged
+   * tokens with random `kid`s must not turn into a flood of requests to the auth service.
+   */
+  readonly jwksRequestsPerMinute?: number;
+  /** Timeout of one JWKS fetch (default 5000 ms). */
+  readonly jwksTimeoutMs?: number;
+  /** Timeout of one revocation lookup (default 1000 ms). */
+  readonly revocationTimeoutMs?: number;
+  /**
+   * Requests that need no token although their handler is not marked `@Public()`. The gateway,
+   * whose routes are one catch-all proxy, decides here from the method and path.
+   */
+  readonly isPublic?: (request: FastifyRequest) => boolean;
+}
+
+/** Module-level choices that shape the providers, so they cannot come from an async factory. */
+export interface KitAuthModuleOptions {
+  /**
+   * Register the auth guard and RolesGuard as global guards (default true). With `false`, use
+   * `@UseGuards(JwtAuthGuard, RolesGuard)` or register your own `APP_GUARD`s.
+   */
+  readonly globalGuards?: boolean;
+  /** A JwtAuthGuard subclass (e.g. overriding `isPublic`) to register globally instead. */
+  readonly guard?: new (...args: never[]) => import('./jwt-auth.guard').JwtAuthGuard;
+}
+
+export const AUTH_DEFAULTS = {
+  clockToleranceSeconds: 5,
+  jwksCacheMaxAgeMs: 10 * 60 * 1000,
+  jwksRequestsPerMinute: 10,
+  jwksTimeoutMs: 5000,
+  revocationTimeoutMs: 1000,
+} as const;
