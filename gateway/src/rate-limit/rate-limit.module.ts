@@ -1,5 +1,5 @@
 import { APP_CONFIG } from '@commerce/nest-kit';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { CachedScriptThrottlerStorage } from './cached-script.storage';
 import { Module } from '@nestjs/common';
 import { type ThrottlerModuleOptions, ThrottlerModule } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
@@ -28,7 +28,7 @@ export function throttlerOptions(config: GatewayConfig, redis: Redis): Throttler
             ?.isCredentialAttempt,
       },
     ],
-    storage: new ThrottlerStorageRedisService(redis),
+    storage: new CachedScriptThrottlerStorage(redis),
   };
 }
 
