@@ -21,6 +21,11 @@ export const APPS: AppSpec[] = [
     dir: 'services/auth',
     port: 3001,
     urls: { 'Auth service': 'http://127.0.0.1:3001/docs' },
+    // Development only: the first SUPER_ADMIN, so admin routes can be tried right away.
+    env: {
+      SUPER_ADMIN_EMAIL: 'admin@example.test',
+      SUPER_ADMIN_PASSWORD: 'dev-admin-password',
+    },
   },
   {
     name: 'gateway',

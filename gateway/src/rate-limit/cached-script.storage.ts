@@ -49,7 +49,7 @@ export class CachedScriptThrottlerStorage extends ThrottlerStorageRedisService {
     ) {
       throw new TypeError(`unexpected rate-limit script result ${JSON.stringify(result)}`);
     }
-    const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = result as number[];
+    const [totalHits, timeToExpire, isBlocked, timeToBlockExpire] = result;
     return {
       totalHits: totalHits!,
       timeToExpire: Math.ceil(timeToExpire! / 1000),
