@@ -232,6 +232,17 @@ describe('auth through the gateway', () => {
       body: JSON.stringify({ email, password, name: 'x'.repeat(2 * 1024 * 1024) }),
     });
     expect(huge.status).toBe(413);
+    // Over the auth service's own limit but under the gateway's: the service's 413 must reach the
+    // client every time (the gateway drains the unsent rest instead of resetting the connection).
+    for (let i = 0; i < 10; i++) {
+      const big = await fetch(`${stack.api}/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password, name: 'x'.repeat(200 * 1024) }),
+      });
+      expect(big.status).toBe(413);
+      expect(await big.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    }
     // None of those created the account.
     expectError(
       await call('POST', '/auth/login', { body: { email, password } }),

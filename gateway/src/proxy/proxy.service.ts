@@ -60,6 +60,11 @@ export class ProxyService {
     let outcome: UpstreamOutcome = 'ok';
     try {
       outcome = await upstream.breaker.fire(() => this.relay(request, reply, upstream, route));
+      if (outcome === 'body_refused' && !reply.sent) {
+        throw upstreamError('broken', upstream.name, {
+          cause: new Error('the service closed the connection before the request body was sent'),
+        });
+      }
     } catch (error) {
       if (error instanceof UpstreamFailure) {
         outcome = error.outcome;
@@ -163,7 +168,13 @@ export class ProxyService {
               settle('client_abort');
               return;
             }
-            settle(new UpstreamFailure(classifyTransportError(error), { cause: error }));
+            const outcome = classifyTransportError(error);
+            // Connected, then cut off while the body was still coming: the upstream refused it.
+            if (outcome === 'broken' && !request.raw.complete) {
+              settle('body_refused');
+              return;
+            }
+            settle(new UpstreamFailure(outcome, { cause: error }));
           },
         });
       } catch (error) {

@@ -15,7 +15,8 @@ export type UpstreamOutcome =
   | 'broken' // the connection failed mid-exchange
   | 'rejected' // circuit open: not attempted
   | 'disabled' // upstream not enabled on this gateway
-  | 'client_abort'; // the client went away; says nothing about the upstream
+  | 'client_abort' // the client went away; says nothing about the upstream
+  | 'body_refused'; // the upstream hung up before taking the whole body; not its ill health
 
 const CONNECT_FAILURES = new Set([
   'ECONNREFUSED',

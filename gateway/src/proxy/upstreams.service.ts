@@ -12,7 +12,13 @@ export type CircuitState = 'closed' | 'half-open' | 'open';
 const STATE_VALUE: Readonly<Record<CircuitState, number>> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** What the breaker's action resolves with: anything else is a failure it counts. */
-export type RelayResult = 'ok' | 'client_abort';
+/**
+ * How a relay ended without the upstream being at fault: 'body_refused' is an upstream that hung
+ * up before taking the whole request body (over its own size limit, typically); the client gets a
+ * 502, but it says nothing about the upstream's health, so a client sending oversized bodies
+ * cannot open the circuit for everyone.
+ */
+export type RelayResult = 'ok' | 'client_abort' | 'body_refused';
 
 /** A relay that failed in a way that counts against the upstream (5xx, timeout, connection). */
 export class UpstreamFailure extends Error {
