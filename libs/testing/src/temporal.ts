@@ -1,4 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { testEndpoints } from './endpoints';
 
 /**
@@ -10,4 +11,14 @@ export function connectTestTemporal(namespace = 'default'): Promise<TestWorkflow
     address: testEndpoints.temporalAddress,
     namespace,
   });
+}
+
+/**
+ * Workers log every state change at INFO; tests want warnings only. Runtime options can be set
+ * once, before anything uses the SDK runtime in this module registry (Jest gives each test file
+ * its own), so call this first in a test file that creates Workers.
+ */
+export function quietTemporalRuntime(): void {
+  if (Runtime._instance) return;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
 }

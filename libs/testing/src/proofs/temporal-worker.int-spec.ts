@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { connectTestTemporal, uniqueName } from '../index';
+import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '../index';
 import { createGreetingActivities } from './fixtures/greeting.activities';
 import { greetingWorkflow } from './fixtures/greeting.workflow';
 
@@ -8,6 +8,7 @@ describe('Temporal dev server (real server, real Worker)', () => {
   let env: TestWorkflowEnvironment;
 
   beforeAll(async () => {
+    quietTemporalRuntime();
     env = await connectTestTemporal();
   });
   afterAll(() => env?.teardown());
