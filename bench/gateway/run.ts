@@ -131,6 +131,7 @@ async function main() {
     NODE_ENV: 'production',
     REDIS_URL: testEndpoints.redisUrl,
     AUTH_URL: auth.url,
+    UPSTREAMS: 'auth',
     RATE_LIMIT_DEFAULT_LIMIT: String(100_000_000),
     RATE_LIMIT_PREFIX: `bench:${Date.now()}:`,
   });

@@ -55,6 +55,7 @@ export async function startAuthStack(options: AuthStackOptions = {}): Promise<Au
       new AppProcess(`gateway${i}`, 'gateway', await freePort(), {
         REDIS_URL: testEndpoints.redisUrl,
         AUTH_URL: auth.url,
+        UPSTREAMS: 'auth',
         RATE_LIMIT_PREFIX: ratePrefix,
         RATE_LIMIT_DEFAULT_LIMIT: '100000',
         RATE_LIMIT_AUTH_LIMIT: '100000',

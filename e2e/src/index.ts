@@ -1,2 +1,3 @@
 export * from './auth-stack';
+export * from './shop-stack';
 export * from './stack';

@@ -4,26 +4,41 @@ import { corsOrigins, gatewayConfigSchema, jwksUrl, upstreamTargets } from './co
 const load = (env: Record<string, string> = {}) => loadConfig(gatewayConfigSchema, env);
 
 describe('gateway config', () => {
-  it('defaults to the auth service only, on its local port', () => {
+  it('defaults to the services that exist, on their local ports', () => {
     const config = load();
     expect(config.PORT).toBe(3000);
     expect(upstreamTargets(config)).toEqual([
-      { name: 'auth', baseUrl: 'http://127.0.0.1:3001', timeoutMs: 5000 },
+      { name: 'auth', baseUrl: 'http://127.0.0.1:3001', timeoutMs: 5000, bodyLimitBytes: 65536 },
+      {
+        name: 'products',
+        baseUrl: 'http://127.0.0.1:3002',
+        timeoutMs: 5000,
+        bodyLimitBytes: 262144,
+      },
+      { name: 'orders', baseUrl: 'http://127.0.0.1:3003', timeoutMs: 5000, bodyLimitBytes: 65536 },
     ]);
     expect(jwksUrl(config)).toBe('http://127.0.0.1:3001/auth/.well-known/jwks.json');
   });
 
-  it('enables listed upstreams in a fixed order with per-upstream timeouts', () => {
+  it('enables listed upstreams in a fixed order with per-upstream timeouts and body limits', () => {
     const config = load({
       UPSTREAMS: 'orders, auth,products,orders',
       ORDERS_URL: 'http://orders:8080/',
       ORDERS_TIMEOUT_MS: '12000',
       UPSTREAM_TIMEOUT_MS: '2000',
+      ORDERS_BODY_LIMIT_BYTES: '2048',
+      // The gateway's own limit caps every upstream's.
+      BODY_LIMIT_BYTES: '100000',
     });
     expect(upstreamTargets(config)).toEqual([
-      { name: 'auth', baseUrl: 'http://127.0.0.1:3001', timeoutMs: 2000 },
-      { name: 'products', baseUrl: 'http://127.0.0.1:3002', timeoutMs: 2000 },
-      { name: 'orders', baseUrl: 'http://orders:8080', timeoutMs: 12000 },
+      { name: 'auth', baseUrl: 'http://127.0.0.1:3001', timeoutMs: 2000, bodyLimitBytes: 65536 },
+      {
+        name: 'products',
+        baseUrl: 'http://127.0.0.1:3002',
+        timeoutMs: 2000,
+        bodyLimitBytes: 100000,
+      },
+      { name: 'orders', baseUrl: 'http://orders:8080', timeoutMs: 12000, bodyLimitBytes: 2048 },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { JWKS_PATH, type ServiceName, ServicePort } from '@commerce/contracts';
+import { JWKS_PATH, ServiceBodyLimit, type ServiceName, ServicePort } from '@commerce/contracts';
 import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
 import { z } from 'zod';
 
@@ -13,6 +13,7 @@ const upstreamUrl = (service: ServiceName) =>
 const millis = (fallback: number, max = 10 * 60 * 1000) =>
   envInt({ min: 1, max }).default(fallback);
 const optionalMillis = () => envInt({ min: 1, max: 10 * 60 * 1000 }).optional();
+const optionalBytes = () => envInt({ min: 1024 }).optional();
 
 /** `auth,products` -> ['auth', 'products'], rejecting names that are not services. */
 const serviceList = z
@@ -80,7 +81,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   TRUST_PROXY: trustProxy.default(false),
 
   /** Upstreams that are deployed: proxied, health-checked and merged into /docs. */
-  UPSTREAMS: serviceList.default(['auth']),
+  UPSTREAMS: serviceList.default(['auth', 'products', 'orders']),
   AUTH_URL: upstreamUrl('auth'),
   PRODUCTS_URL: upstreamUrl('products'),
   ORDERS_URL: upstreamUrl('orders'),
@@ -96,6 +97,13 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   NOTIFICATIONS_TIMEOUT_MS: optionalMillis(),
   WORKERS_TIMEOUT_MS: optionalMillis(),
   UPSTREAM_CONNECT_TIMEOUT_MS: millis(2000),
+  /** Per-upstream body limits; default: the service's own default (ServiceBodyLimit). */
+  AUTH_BODY_LIMIT_BYTES: optionalBytes(),
+  PRODUCTS_BODY_LIMIT_BYTES: optionalBytes(),
+  ORDERS_BODY_LIMIT_BYTES: optionalBytes(),
+  PAYMENTS_BODY_LIMIT_BYTES: optionalBytes(),
+  NOTIFICATIONS_BODY_LIMIT_BYTES: optionalBytes(),
+  WORKERS_BODY_LIMIT_BYTES: optionalBytes(),
   /** Kept-alive connections per upstream origin. */
   UPSTREAM_CONNECTIONS: envInt({ min: 1, max: 10_000 }).default(128),
 
@@ -138,6 +146,8 @@ export interface UpstreamTarget {
   /** Origin plus optional base path, without a trailing slash. */
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  /** Largest request body forwarded: the service's own limit, capped by BODY_LIMIT_BYTES. */
+  readonly bodyLimitBytes: number;
 }
 
 const URL_KEYS = {
@@ -158,12 +168,25 @@ const TIMEOUT_KEYS = {
   workers: 'WORKERS_TIMEOUT_MS',
 } as const satisfies Record<ServiceName, keyof GatewayConfig>;
 
+const BODY_LIMIT_KEYS = {
+  auth: 'AUTH_BODY_LIMIT_BYTES',
+  products: 'PRODUCTS_BODY_LIMIT_BYTES',
+  orders: 'ORDERS_BODY_LIMIT_BYTES',
+  payments: 'PAYMENTS_BODY_LIMIT_BYTES',
+  notifications: 'NOTIFICATIONS_BODY_LIMIT_BYTES',
+  workers: 'WORKERS_BODY_LIMIT_BYTES',
+} as const satisfies Record<ServiceName, keyof GatewayConfig>;
+
 /** The enabled upstreams, in SERVICE_NAMES order. */
 export function upstreamTargets(config: GatewayConfig): UpstreamTarget[] {
   return SERVICE_NAMES.filter((name) => config.UPSTREAMS.includes(name)).map((name) => ({
     name,
     baseUrl: config[URL_KEYS[name]].replace(/\/+$/, ''),
     timeoutMs: config[TIMEOUT_KEYS[name]] ?? config.UPSTREAM_TIMEOUT_MS,
+    bodyLimitBytes: Math.min(
+      config[BODY_LIMIT_KEYS[name]] ?? ServiceBodyLimit[name],
+      config.BODY_LIMIT_BYTES,
+    ),
   }));
 }
 

@@ -15,6 +15,7 @@ describe('gateway over HTTP', () => {
     auth = await new StandInUpstream().start();
     gateway = await startGateway({
       AUTH_URL: auth.url,
+      UPSTREAMS: 'auth',
       CORS_ORIGINS: 'https://shop.example,https://admin.shop.example',
     });
     baseUrl = gateway.url;
@@ -33,7 +34,7 @@ describe('gateway over HTTP', () => {
       info: { redis: { status: 'up' }, auth: { status: 'up' } },
       error: {},
     });
-    // Only enabled upstreams (UPSTREAMS, default auth) are consulted.
+    // Only enabled upstreams (UPSTREAMS) are consulted.
     expect(auth.requests.some((r) => r.url === '/health/live')).toBe(true);
   });
 

@@ -71,6 +71,10 @@ describe('gateway proxy over real sockets', () => {
       PRODUCTS_URL: products.url,
       // Only the orders stand-in is slow; 300 ms is plenty for the others on loopback.
       ORDERS_TIMEOUT_MS: '300',
+      // Above the stand-in's own 64 KiB limit, so its 413 is what comes back; the products
+      // stand-in keeps the default limit, which the gateway enforces itself.
+      ORDERS_BODY_LIMIT_BYTES: String(1024 * 1024),
+      PRODUCTS_BODY_LIMIT_BYTES: String(64 * 1024),
       RATE_LIMIT_DEFAULT_LIMIT: '10000',
       RATE_LIMIT_AUTH_LIMIT: '10000',
     });
@@ -217,6 +221,24 @@ describe('gateway proxy over real sockets', () => {
       code: 'PAYLOAD_TOO_LARGE',
       requestId: 'too-big',
     });
+  });
+
+  it('refuses a body declared over the upstream limit itself, without calling the upstream', async () => {
+    const before = products.requests.length;
+    const res = await fetch(`${gateway.url}/api/products/anything`, {
+      method: 'POST',
+      headers: authorized({ 'content-type': 'application/json', 'x-request-id': 'edge-413' }),
+      body: JSON.stringify({ note: 'x'.repeat(200 * 1024) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is larger than the limit of 65536 bytes',
+      code: 'PAYLOAD_TOO_LARGE',
+      requestId: 'edge-413',
+    });
+    expect(products.requests.length).toBe(before);
   });
 
   it("passes the service's own 5xx through unchanged", async () => {

@@ -28,6 +28,20 @@ export const APPS: AppSpec[] = [
     },
   },
   {
+    name: 'products',
+    dir: 'services/products',
+    port: 3002,
+    urls: { 'Products service': 'http://127.0.0.1:3002/docs' },
+    // Loads the default catalog (1,000+ products) into an empty database.
+    env: { SEED_CATALOG: 'true' },
+  },
+  {
+    name: 'orders',
+    dir: 'services/orders',
+    port: 3003,
+    urls: { 'Orders service': 'http://127.0.0.1:3003/docs' },
+  },
+  {
     name: 'gateway',
     dir: 'gateway',
     port: 3000,

@@ -30,31 +30,29 @@ const UNDICI_TIMER_RESOLUTION_MS = 1000;
 @Injectable()
 export class ProxyService {
   private readonly trustForwarded: boolean;
-  private readonly bodyLimit: number;
 
   constructor(
     private readonly upstreams: UpstreamsService,
     @InjectConfig() config: GatewayConfig,
   ) {
     this.trustForwarded = config.TRUST_PROXY !== false;
-    this.bodyLimit = config.BODY_LIMIT_BYTES;
   }
 
   /** Resolves once the response is on its way; rejects with an AppError when none is. */
   async forward(request: FastifyRequest, reply: FastifyReply, route: UpstreamRoute): Promise<void> {
-    // A body declared larger than any service accepts is refused here, before an upstream
+    const upstream = this.upstreams.get(route.service);
+    if (!upstream) throw upstreamError('disabled', route.service);
+    // A body declared larger than the service accepts is refused here, before an upstream
     // connection is tied up (and without counting against the upstream's circuit).
     const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > this.bodyLimit) {
+    if (declared > upstream.bodyLimitBytes) {
       discardUnsentBody(request.raw);
       throw new AppError({
         code: ErrorCode.PAYLOAD_TOO_LARGE,
         status: 413,
-        message: `Request body is larger than the limit of ${this.bodyLimit} bytes`,
+        message: `Request body is larger than the limit of ${upstream.bodyLimitBytes} bytes`,
       });
     }
-    const upstream = this.upstreams.get(route.service);
-    if (!upstream) throw upstreamError('disabled', route.service);
 
     const started = performance.now();
     let outcome: UpstreamOutcome = 'ok';

@@ -1,3 +1,4 @@
 export * from './auth';
+export * from './orders';
 export * from './services';
 export * from './temporal';

@@ -11,6 +11,20 @@ export const ServicePort = {
 export type ServiceName = Exclude<keyof typeof ServicePort, 'gateway'>;
 
 /**
+ * Each service's default request body limit (its BODY_LIMIT_BYTES). The gateway refuses a body
+ * declared larger than its upstream accepts, itself, so the client reliably gets the 413 (an
+ * upstream that refuses a body mid-upload may hang up before its answer can be read).
+ */
+export const ServiceBodyLimit: Record<ServiceName, number> = {
+  auth: 64 * 1024,
+  products: 256 * 1024,
+  orders: 64 * 1024,
+  payments: 1024 * 1024,
+  notifications: 1024 * 1024,
+  workers: 1024 * 1024,
+};
+
+/**
  * Which service owns which public path prefix. The gateway strips `/api` and forwards the rest
  * unchanged, so a service's own routes are exactly its public paths without `/api`.
  */

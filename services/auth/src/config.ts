@@ -1,4 +1,4 @@
-import { ServicePort } from '@commerce/contracts';
+import { ServiceBodyLimit, ServicePort } from '@commerce/contracts';
 import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ export const authConfigSchema = baseConfigSchema
     SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('auth'),
     PORT: envPort().default(ServicePort.auth),
     // Auth bodies are a few hundred bytes; anything bigger is refused with 413 before it is read.
-    BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(64 * 1024),
+    BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.auth),
     DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
       'postgres://postgres@127.0.0.1:5432/commerce_auth',
     ),

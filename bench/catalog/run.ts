@@ -1,0 +1,264 @@
+/**
+ * Catalog search over 100,000 products: `GET /products?q=...` on the products service at 16
+ * connections, next to the same SQL run straight against PostgreSQL with `pg` (16 clients, same
+ * queries, same duration) in the same run on this machine.
+ *
+ *   npx tsx bench/catalog/run.ts [--connections 16] [--duration 10] [--warmup 3] [--products 100000]
+ *
+ * Needs the products service built (`npx nx run-many -t build -p @commerce/products`). The catalog
+ * is loaded with the service's own seed command (multi-row upserts) into a scratch database.
+ */
+import { AppProcess, freePort } from '@commerce/e2e';
+import { createScratchDatabase, testEndpoints } from '@commerce/testing';
+import { components, startInfra, stopRegistered } from '@commerce/tools';
+import autocannon from 'autocannon';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '16' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    products: { type: 'string', default: '100000' },
+  },
+});
+const connections = Number(args.connections);
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const productCount = Number(args.products);
+
+/** Varied searches: single and multi-word, common and rare, and typos that take the fallback. */
+const QUERIES = [
+  'headphones',
+  'wireless speaker',
+  'coffee grinder',
+  'laptop',
+  'ultralight tent',
+  'bamboo desk lamp',
+  'kestrel smartwatch',
+  'hedphones',
+  'blendr',
+];
+const LIMIT = 20;
+
+/**
+ * The statements the service runs for `GET /products?q=<q>&limit=20` (see
+ * services/products/src/catalog/search-query.ts): full text first, the trigram fallback on names
+ * when it finds nothing. The run checks both paths return the same page before measuring.
+ */
+const COLUMNS = `p.id, p.sku, p.name, p.description, p.price::int as price, p.currency,
+  p.category_id as "categoryId", p.attributes, p.active, p.created_at as "createdAt",
+  p.updated_at as "updatedAt"`;
+const searchSql = (match: string, rank: string) => `with page as (
+  select p.id, ${rank} as rank, count(*) over()::int as total
+  from products p
+  where p.active
+    and ${match}
+  order by ${rank} desc, p.name asc, p.id asc
+  limit $2 offset $3
+)
+select ${COLUMNS}, page.total as "total"
+from page join products p on p.id = page.id
+order by page.rank desc, p.name asc, p.id asc`;
+const FTS_SQL = searchSql(
+  `p.search @@ websearch_to_tsquery('english', $1)`,
+  `ts_rank_cd(p.search, websearch_to_tsquery('english', $1))`,
+);
+const FUZZY_SQL = searchSql(`$1 <% p.name`, `word_similarity($1, p.name)`);
+
+async function directSearch(client: Client, q: string): Promise<{ ids: string[]; total: number }> {
+  let res = await client.query<{ id: string; total: number }>(FTS_SQL, [q, LIMIT, 0]);
+  if (res.rows.length === 0) res = await client.query(FUZZY_SQL, [q, LIMIT, 0]);
+  return { ids: res.rows.map((r) => r.id), total: res.rows[0]?.total ?? 0 };
+}
+
+interface Measured {
+  target: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+function summarise(target: string, latencies: number[], seconds: number, errors: number): Measured {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    target,
+    requests: sorted.length,
+    rps: sorted.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    errors,
+  };
+}
+
+/** autocannon with every connection cycling through the queries; latencies from each response. */
+function loadService(baseUrl: string, seconds: number): Promise<Measured> {
+  const latencies: number[] = [];
+  let errors = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: baseUrl,
+        connections,
+        duration: seconds,
+        pipelining: 1,
+        requests: QUERIES.map((q) => ({
+          method: 'GET',
+          path: `/products?q=${encodeURIComponent(q)}&limit=${LIMIT}`,
+        })),
+      },
+      (err: unknown, result) => {
+        if (err) return reject(err instanceof Error ? err : new Error('autocannon failed'));
+        errors += result.errors + result.timeouts;
+        resolve(summarise('products service (HTTP)', latencies, seconds, errors));
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode === 200) latencies.push(responseTime);
+      else errors++;
+    });
+  });
+}
+
+/** `connections` pg clients, each looping over the queries for `seconds`. */
+async function loadDirect(databaseUrl: string, seconds: number): Promise<Measured> {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      return client;
+    }),
+  );
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  try {
+    await Promise.all(
+      clients.map(async (client, c) => {
+        for (let i = c; performance.now() < deadline; i++) {
+          const q = QUERIES[i % QUERIES.length] as string;
+          const started = performance.now();
+          try {
+            await directSearch(client, q);
+            latencies.push(performance.now() - started);
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+  return summarise('same SQL via pg (direct)', latencies, seconds, errors);
+}
+
+/** The service and the direct SQL must agree on every query, or the comparison means nothing. */
+async function checkSameResults(serviceUrl: string, databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const q of QUERIES) {
+      const res = await fetch(`${serviceUrl}/products?q=${encodeURIComponent(q)}&limit=${LIMIT}`);
+      const body = (await res.json()) as { items: { id: string }[]; total: number };
+      const direct = await directSearch(client, q);
+      const same =
+        res.status === 200 &&
+        body.total === direct.total &&
+        JSON.stringify(body.items.map((i) => i.id)) === JSON.stringify(direct.ids);
+      if (!same) throw new Error(`service and direct SQL disagree on q=${q}`);
+      console.log(`  q=${JSON.stringify(q)}: ${direct.total} matches`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function seed(databaseUrl: string): void {
+  const started = Date.now();
+  const cli = join(__dirname, '..', '..', 'services', 'products', 'dist', 'seed', 'seed.cli.js');
+  const result = spawnSync(process.execPath, [cli, '--count', String(productCount)], {
+    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) {
+    throw new Error(`seeding failed (exit ${result.status}); is @commerce/products built?`);
+  }
+  console.log(`loaded ${productCount} products in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function main(): Promise<void> {
+  // Only what the products service needs: a benchmark must not start (and later stop) Temporal
+  // or the other servers under someone else's test run.
+  const infra = await startInfra({
+    components: components().filter((c) => c.name === 'postgres' || c.name === 'redis'),
+  });
+  const db = await createScratchDatabase('bench_products');
+  const products = new AppProcess('products', 'services/products', await freePort(), {
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: String(connections),
+    REDIS_URL: testEndpoints.redisUrl,
+  });
+  try {
+    seed(db.url);
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query('vacuum analyze products');
+    await admin.query('vacuum analyze inventory');
+    await admin.end();
+    await products.start();
+    console.log('checking that the service and the direct SQL return the same pages:');
+    await checkSameResults(products.url, db.url);
+
+    await loadService(products.url, warmup);
+    const service = await loadService(products.url, duration);
+    await loadDirect(db.url, warmup);
+    const direct = await loadDirect(db.url, duration);
+    report(service, direct);
+  } finally {
+    await products.stop().catch(() => undefined);
+    await db.drop();
+    await stopRegistered(infra.started);
+  }
+}
+
+function report(service: Measured, direct: Measured): void {
+  const ms = (v: number) => v.toFixed(2);
+  console.log(
+    `\ncatalog search benchmark: ${productCount} products, ${connections} connections, ` +
+      `${duration}s per run (after ${warmup}s warm-up), ${QUERIES.length} rotating queries, ` +
+      `${new Date().toISOString()}`,
+  );
+  console.log('| path | requests | req/s | p50 ms | p95 ms | p99 ms | errors |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of [service, direct]) {
+    console.log(
+      `| ${r.target} | ${r.requests} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.errors} |`,
+    );
+  }
+  console.log(
+    `| service / direct | | ${(service.rps / direct.rps).toFixed(2)}x | ${(service.p50 / direct.p50).toFixed(2)}x | ${(service.p95 / direct.p95).toFixed(2)}x | ${(service.p99 / direct.p99).toFixed(2)}x | |`,
+  );
+  console.log(
+    `target p95 <= 20 ms through the service: ${service.p95 <= 20 ? 'met' : 'NOT met'} (${ms(service.p95)} ms)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,27 @@
+import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
+import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+
+/** The orders service's environment (see services/orders/README.md for each variable). */
+export const ordersConfigSchema = baseConfigSchema.extend({
+  SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('orders'),
+  PORT: envPort().default(ServicePort.orders),
+  // Cart and order bodies are small; anything bigger is refused with 413 before it is read.
+  BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.orders),
+  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
+    'postgres://postgres@127.0.0.1:5432/commerce_orders',
+  ),
+  DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
+  /** Revoked access tokens are looked up here (the kit's verifier). */
+  REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
+    `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,
+  ),
+  /** Base URL of the products service (`GET /products/:id`). */
+  PRODUCTS_URL: envUrl(['http:', 'https:']).default(`http://127.0.0.1:${ServicePort.products}`),
+  /** Timeout of one call to the products service. */
+  PRODUCTS_TIMEOUT_MS: envInt({ min: 50, max: 60_000 }).default(2000),
+  MAX_QUANTITY_PER_ITEM: envInt({ min: 1, max: 100_000 }).default(99),
+  MAX_CART_LINES: envInt({ min: 1, max: 1000 }).default(50),
+});
+
+export type OrdersConfig = ConfigOf<typeof ordersConfigSchema>;

@@ -1,0 +1,146 @@
+import { type AuthUser, OrderStatus, Role } from '@commerce/contracts';
+import { CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import {
+  CreateOrderDto,
+  OptionalReasonDto,
+  OrderDto,
+  OrderIdParamDto,
+  ReasonDto,
+  TransitionDto,
+} from './orders.dto';
+import { OrdersService } from './orders.service';
+import { RequestId } from '../common/request-id.decorator';
+
+/** The part of Fastify's reply this controller touches (the status of a duplicate create). */
+interface StatusReply {
+  status(code: number): unknown;
+}
+
+/**
+ * Backend-only routes (never proxied by the gateway, see INTERNAL_PREFIX) for the checkout
+ * activities, with SERVICE tokens. Every move is idempotent: repeating one that already happened
+ * answers 200 with the order and writes nothing.
+ */
+@ApiTags('internal')
+@Controller('internal/orders')
+@Roles(Role.SERVICE)
+@ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
+export class InternalOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a PENDING order from the customer’s cart (idempotent per idempotencyKey)',
+  })
+  @ApiCreatedResponse({ type: OrderDto, description: 'Created' })
+  @ApiOkResponse({ type: OrderDto, description: 'Already created with this key: the same order' })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
+    description: 'CART_EMPTY, PRODUCT_UNAVAILABLE, CURRENCY_MISMATCH',
+  })
+  async create(
+    @Body() body: CreateOrderDto,
+    @Res({ passthrough: true }) reply: StatusReply,
+    @RequestId() requestId?: string,
+  ): Promise<OrderDto> {
+    const { order, created } = await this.orders.createFromCart(body.customerId, {
+      shippingAddress: body.shippingAddress,
+      paymentMethodId: body.paymentMethodId,
+      idempotencyKey: body.idempotencyKey,
+      requestId,
+    });
+    if (!created) reply.status(200);
+    return order;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Any order' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  get(@Param() params: OrderIdParamDto): Promise<OrderDto> {
+    return this.orders.get(params.id);
+  }
+
+  @Post(':id/transition')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Move the order along the status machine (in-workflow steps)' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'ILLEGAL_TRANSITION' })
+  async transition(
+    @Param() params: OrderIdParamDto,
+    @Body() body: TransitionDto,
+    @CurrentUser() caller: AuthUser,
+  ): Promise<OrderDto> {
+    const result = await this.orders.transition(params.id, body.to, {
+      reason: body.reason,
+      actor: body.actor ?? caller.id,
+    });
+    return result.order;
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm: CONFIRMING -> COMPLETED' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'ILLEGAL_TRANSITION' })
+  async confirm(
+    @Param() params: OrderIdParamDto,
+    @Body() body: OptionalReasonDto,
+    @CurrentUser() caller: AuthUser,
+  ): Promise<OrderDto> {
+    const result = await this.orders.transition(params.id, OrderStatus.COMPLETED, {
+      reason: body.reason ?? 'confirmed',
+      actor: caller.id,
+    });
+    return result.order;
+  }
+
+  @Post(':id/fail')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Fail the order with a reason' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'ILLEGAL_TRANSITION' })
+  async fail(
+    @Param() params: OrderIdParamDto,
+    @Body() body: ReasonDto,
+    @CurrentUser() caller: AuthUser,
+  ): Promise<OrderDto> {
+    const result = await this.orders.transition(params.id, OrderStatus.FAILED, {
+      reason: body.reason,
+      actor: caller.id,
+    });
+    return result.order;
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel the order with a reason (until it is COMPLETED)' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'ILLEGAL_TRANSITION' })
+  async cancel(
+    @Param() params: OrderIdParamDto,
+    @Body() body: ReasonDto,
+    @CurrentUser() caller: AuthUser,
+  ): Promise<OrderDto> {
+    const result = await this.orders.transition(params.id, OrderStatus.CANCELLED, {
+      reason: body.reason,
+      actor: caller.id,
+    });
+    return result.order;
+  }
+}

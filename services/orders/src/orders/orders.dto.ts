@@ -1,0 +1,199 @@
+import {
+  ORDER_STATUSES,
+  OrderStatus,
+  type OrderItemView,
+  type OrderTimelineEntry,
+  type OrderView,
+  type ShippingAddress,
+} from '@commerce/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+export class ShippingAddressDto implements ShippingAddress {
+  @ApiProperty({ maxLength: 100, example: 'Ada Lovelace' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  readonly name!: string;
+
+  @ApiProperty({ maxLength: 200, example: '12 St James Square' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  readonly line1!: string;
+
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  readonly line2?: string;
+
+  @ApiProperty({ maxLength: 100, example: 'London' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  readonly city!: string;
+
+  @ApiProperty({ maxLength: 16, example: 'SW1Y 4JH' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/, {
+    message: 'postalCode must be 1 to 16 letters, digits, spaces or hyphens',
+  })
+  readonly postalCode!: string;
+
+  @ApiProperty({ example: 'GB', description: 'ISO 3166-1 alpha-2' })
+  @IsString()
+  @Matches(/^[A-Z]{2}$/, { message: 'country must be an ISO 3166-1 alpha-2 code such as "GB"' })
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as "GB"' })
+  readonly country!: string;
+}
+
+const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Internal `POST /internal/orders` (and, later, what `POST /checkout` passes on). */
+export class CreateOrderDto {
+  @ApiProperty({ description: 'The customer (a user id, the `sub` of their token)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  readonly customerId!: string;
+
+  @ApiProperty({ type: ShippingAddressDto })
+  @IsObject({ message: 'shippingAddress must be an object' })
+  @ValidateNested()
+  @Type(() => ShippingAddressDto)
+  readonly shippingAddress!: ShippingAddressDto;
+
+  @ApiProperty({ example: 'pm_card_visa', maxLength: 128 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  readonly paymentMethodId!: string;
+
+  @ApiProperty({
+    example: '6f1c1c8e-0b6c-4b8e-8d7e-3b1f1a2c9d10',
+    description: 'One order per (customerId, idempotencyKey); 1-128 of A-Z a-z 0-9 . _ : -',
+  })
+  @IsString()
+  @Matches(KEY, {
+    message: 'idempotencyKey must be 1 to 128 letters, digits, ".", "_", ":" or "-"',
+  })
+  readonly idempotencyKey!: string;
+}
+
+const TARGETS = ORDER_STATUSES.filter((s) => s !== OrderStatus.PENDING);
+
+export class TransitionDto {
+  @ApiProperty({ enum: TARGETS })
+  @IsIn(TARGETS, { message: `to must be one of: ${TARGETS.join(', ')}` })
+  readonly to!: OrderStatus;
+
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  readonly reason?: string;
+
+  @ApiPropertyOptional({ maxLength: 100, description: 'Who moves it; default: the caller' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  readonly actor?: string;
+}
+
+export class ReasonDto {
+  @ApiProperty({ maxLength: 500, example: 'payment declined' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  readonly reason!: string;
+}
+
+export class OptionalReasonDto {
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  readonly reason?: string;
+}
+
+export class OrderIdParamDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  readonly id!: string;
+}
+
+export class OrdersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  readonly page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  readonly limit: number = 20;
+}
+
+export class OrderItemDto implements OrderItemView {
+  @ApiProperty({ format: 'uuid' }) readonly productId!: string;
+  @ApiProperty() readonly sku!: string;
+  @ApiProperty() readonly name!: string;
+  @ApiProperty({ description: 'Minor units, snapshotted at order time' })
+  readonly unitPrice!: number;
+  @ApiProperty() readonly quantity!: number;
+  @ApiProperty() readonly lineTotal!: number;
+}
+
+export class TimelineEntryDto implements OrderTimelineEntry {
+  @ApiProperty({ enum: ORDER_STATUSES, nullable: true, type: String })
+  readonly from!: OrderStatus | null;
+  @ApiProperty({ enum: ORDER_STATUSES }) readonly to!: OrderStatus;
+  @ApiProperty({ type: String, nullable: true }) readonly reason!: string | null;
+  @ApiProperty() readonly actor!: string;
+  @ApiProperty({ format: 'date-time' }) readonly at!: string;
+}
+
+export class OrderDto implements OrderView {
+  @ApiProperty({ format: 'uuid' }) readonly id!: string;
+  @ApiProperty() readonly customerId!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) readonly status!: OrderStatus;
+  @ApiProperty({ type: [OrderItemDto] }) readonly items!: OrderItemDto[];
+  @ApiProperty({ description: 'Minor units' }) readonly total!: number;
+  @ApiProperty({ example: 'EUR' }) readonly currency!: string;
+  @ApiProperty({ type: ShippingAddressDto }) readonly shippingAddress!: ShippingAddressDto;
+  @ApiProperty() readonly paymentMethodId!: string;
+  @ApiProperty({ type: [TimelineEntryDto] }) readonly timeline!: TimelineEntryDto[];
+  @ApiPropertyOptional() readonly failureReason?: string;
+  @ApiProperty({ format: 'date-time' }) readonly createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) readonly updatedAt!: string;
+}
+
+export class OrderPageDto {
+  @ApiProperty({ type: [OrderDto] }) readonly items!: OrderDto[];
+  @ApiProperty() readonly total!: number;
+  @ApiProperty() readonly page!: number;
+  @ApiProperty() readonly limit!: number;
+}

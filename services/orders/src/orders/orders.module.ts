@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ProductsModule } from '../products/products.module';
+import { InternalOrdersController } from './internal-orders.controller';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
+
+@Module({
+  imports: [ProductsModule],
+  controllers: [OrdersController, InternalOrdersController],
+  providers: [OrdersService],
+  exports: [OrdersService],
+})
+export class OrdersModule {}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { CatalogSeeder } from './catalog-seeder';
+import { CatalogService } from './catalog.service';
+import { CategoriesController } from './categories.controller';
+import { ProductsController } from './products.controller';
+
+@Module({
+  controllers: [ProductsController, CategoriesController],
+  providers: [CatalogService, CatalogSeeder],
+})
+export class CatalogModule {}

@@ -1,0 +1,34 @@
+import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envBool,
+  envInt,
+  envPort,
+  envUrl,
+} from '@commerce/nest-kit';
+
+/** The products service's environment (see services/products/README.md for each variable). */
+export const productsConfigSchema = baseConfigSchema.extend({
+  SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('products'),
+  PORT: envPort().default(ServicePort.products),
+  BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.products),
+  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
+    'postgres://postgres@127.0.0.1:5432/commerce_products',
+  ),
+  DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(20),
+  /** Redis holding the revoked access-token ids the auth service writes. */
+  REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** The auth service's JWKS, which verifies access tokens. */
+  AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
+    `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,
+  ),
+  /** Load the default catalog at start when the products table is empty. */
+  SEED_CATALOG: envBool().default(false),
+  /** How long a reservation holds stock before the sweeper may release it. */
+  RESERVATION_TTL_SECONDS: envInt({ min: 1, max: 7 * 24 * 3600 }).default(900),
+  /** How often the sweeper looks for expired reservations; 0 turns it off. */
+  RESERVATION_SWEEP_INTERVAL_MS: envInt({ min: 0, max: 24 * 3600 * 1000 }).default(30_000),
+});
+
+export type ProductsConfig = ConfigOf<typeof productsConfigSchema>;

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProductsTestEnvironment, type RunningProducts, errorShape } from './support/products-app';
+
+// Reservations under concurrency: all-or-nothing, idempotent per order, never below zero.
+describe('products service: inventory reservations', () => {
+  const env = new ProductsTestEnvironment();
+  let svc: RunningProducts;
+
+  beforeAll(async () => {
+    await env.setUp();
+    svc = await env.start({ RESERVATION_SWEEP_INTERVAL_MS: '100' });
+  });
+  afterAll(() => env.tearDown());
+
+  it('reserves exactly the stock under 200 concurrent single-unit reservations', async () => {
+    const { id } = await svc.product(50);
+    const replies = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        svc.reserve(randomUUID(), [{ productId: id, quantity: 1 }]),
+      ),
+    );
+    const statuses = replies.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(50);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(150);
+    for (const refused of replies.filter((r) => r.status === 409)) {
+      expect(refused.body).toMatchObject(errorShape(409, 'OUT_OF_STOCK'));
+      expect(refused.body.details).toEqual([
+        { productId: id, requested: 1, available: 0, reason: 'INSUFFICIENT' },
+      ]);
+    }
+    expect(await svc.stock(id)).toEqual({ productId: id, onHand: 50, reserved: 50, available: 0 });
+    const { rows } = await env.pg.query(
+      `select count(*)::int as n, sum(quantity)::int as q from reservations where product_id = $1`,
+      [id],
+    );
+    expect(rows[0]).toEqual({ n: 50, q: 50 });
+  });
+
+  it('reserves all items or none', async () => {
+    const a = await svc.product(5);
+    const b = await svc.product(1);
+    const orderId = randomUUID();
+    const short = await svc.reserve(orderId, [
+      { productId: a.id, quantity: 3 },
+      { productId: b.id, quantity: 2 },
+    ]);
+    expect(short.status).toBe(409);
+    expect(short.body).toMatchObject({
+      code: 'OUT_OF_STOCK',
+      details: [{ productId: b.id, requested: 2, available: 1, reason: 'INSUFFICIENT' }],
+    });
+    expect(short.body.message).toContain(b.id);
+    expect((await svc.stock(a.id)).reserved).toBe(0);
+    expect((await svc.stock(b.id)).reserved).toBe(0);
+    const { rows } = await env.pg.query(`select 1 from reservations where order_id = $1`, [
+      orderId,
+    ]);
+    expect(rows).toHaveLength(0);
+
+    // The same order can try again once stock arrives.
+    await svc.request('PUT', `/inventory/${b.id}`, { token: svc.admin, body: { onHand: 2 } });
+    const ok = await svc.reserve(orderId, [
+      { productId: a.id, quantity: 3 },
+      { productId: b.id, quantity: 2 },
+    ]);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ orderId, status: 'RESERVED' });
+    expect(await svc.stock(b.id)).toMatchObject({ reserved: 2, available: 0 });
+  });
+
+  it('names unknown and inactive products as out of stock, reserving nothing', async () => {
+    const live = await svc.product(5);
+    const gone = await svc.product(5);
+    await svc.request('DELETE', `/products/${gone.id}`, { token: svc.admin });
+    const unknown = randomUUID();
+    const res = await svc.reserve(randomUUID(), [
+      { productId: live.id, quantity: 1 },
+      { productId: gone.id, quantity: 1 },
+      { productId: unknown, quantity: 1 },
+    ]);
+    expect(res.status).toBe(409);
+    const details = res.body.details as { productId: string; reason: string }[];
+    expect(details.map((d) => [d.productId, d.reason]).sort()).toEqual(
+      [
+        [gone.id, 'INACTIVE'],
+        [unknown, 'NOT_FOUND'],
+      ].sort(),
+    );
+    expect((await svc.stock(live.id)).reserved).toBe(0);
+  });
+
+  it('treats a repeated reservation of the same order as a no-op, even 10 at once', async () => {
+    const { id } = await svc.product(100);
+    const orderId = randomUUID();
+    const first = await svc.reserve(orderId, [{ productId: id, quantity: 2 }]);
+    expect(first.status).toBe(201);
+    const again = await svc.reserve(orderId, [{ productId: id, quantity: 2 }]);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect((await svc.stock(id)).reserved).toBe(2);
+
+    const racing = randomUUID();
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => svc.reserve(racing, [{ productId: id, quantity: 3 }])),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 200)).toHaveLength(9);
+    for (const r of replies) expect(r.body).toMatchObject({ orderId: racing, status: 'RESERVED' });
+    expect((await svc.stock(id)).reserved).toBe(5);
+  });
+
+  it('releases and commits idempotently, and refuses the opposite move with the status', async () => {
+    const { id } = await svc.product(10);
+    const released = randomUUID();
+    const committed = randomUUID();
+    expect((await svc.reserve(released, [{ productId: id, quantity: 3 }])).status).toBe(201);
+    expect((await svc.reserve(committed, [{ productId: id, quantity: 4 }])).status).toBe(201);
+    expect(await svc.stock(id)).toMatchObject({ onHand: 10, reserved: 7, available: 3 });
+
+    const r1 = await svc.release(released);
+    expect(r1.status).toBe(200);
+    expect(r1.body).toMatchObject({ orderId: released, status: 'RELEASED' });
+    expect((await svc.release(released)).status).toBe(200);
+    const c1 = await svc.commit(committed);
+    expect(c1.status).toBe(200);
+    expect(c1.body).toMatchObject({ status: 'COMMITTED' });
+    expect((await svc.commit(committed)).status).toBe(200);
+    expect(await svc.stock(id)).toEqual({ productId: id, onHand: 6, reserved: 0, available: 6 });
+
+    const late = await svc.release(committed);
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({
+      code: 'RESERVATION_COMMITTED',
+      details: [{ orderId: committed, status: 'COMMITTED' }],
+    });
+    const wrong = await svc.commit(released);
+    expect(wrong.status).toBe(409);
+    expect(wrong.body).toMatchObject({ code: 'RESERVATION_RELEASED' });
+    const missing = await svc.commit(randomUUID());
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject(errorShape(404, 'RESERVATION_NOT_FOUND'));
+    expect(await svc.stock(id)).toEqual({ productId: id, onHand: 6, reserved: 0, available: 6 });
+  });
+
+  it('keeps stock and reservation rows consistent under mixed concurrent operations', async () => {
+    const products = [await svc.product(40), await svc.product(40), await svc.product(40)];
+    const orders = Array.from({ length: 120 }, (_, i) => ({
+      orderId: randomUUID(),
+      items: products
+        .filter((_, p) => (i + p) % 3 !== 0)
+        .map((p, k) => ({ productId: p.id, quantity: 1 + ((i + k) % 3) })),
+    }));
+    // Reserve everything at once, then release or commit (and repeat some) at once, while more
+    // reservations of the same orders race in.
+    await Promise.all(orders.map((o) => svc.reserve(o.orderId, o.items)));
+    await Promise.all(
+      orders.flatMap((o, i) => {
+        const move = i % 2 === 0 ? svc.release(o.orderId) : svc.commit(o.orderId);
+        return i % 5 === 0
+          ? [move, svc.reserve(o.orderId, o.items), svc.commit(o.orderId)]
+          : [move];
+      }),
+    );
+    for (const p of products) {
+      const { rows } = await env.pg.query<{
+        on_hand: number;
+        reserved: number;
+        held: number;
+        sold: number;
+      }>(
+        `select i.on_hand, i.reserved,
+           coalesce(sum(r.quantity) filter (where r.status = 'RESERVED'), 0)::int as held,
+           coalesce(sum(r.quantity) filter (where r.status = 'COMMITTED'), 0)::int as sold
+         from inventory i left join reservations r on r.product_id = i.product_id
+         where i.product_id = $1 group by i.on_hand, i.reserved`,
+        [p.id],
+      );
+      const row = rows[0];
+      expect(row).toBeDefined();
+      if (!row) continue;
+      expect(row.reserved).toBe(row.held);
+      expect(row.on_hand).toBe(40 - row.sold);
+      expect(row.on_hand - row.reserved).toBeGreaterThanOrEqual(0);
+    }
+    // One status per order, never a mix.
+    const { rows: mixed } = await env.pg.query(
+      `select order_id from reservations group by order_id having count(distinct status) > 1`,
+    );
+    expect(mixed).toHaveLength(0);
+  });
+
+  it('never deadlocks when orders list the same products in opposite orders', async () => {
+    const a = await svc.product(1000);
+    const b = await svc.product(1000);
+    const replies = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        svc.reserve(
+          randomUUID(),
+          i % 2 === 0
+            ? [
+                { productId: a.id, quantity: 1 },
+                { productId: b.id, quantity: 2 },
+              ]
+            : [
+                { productId: b.id, quantity: 2 },
+                { productId: a.id, quantity: 1 },
+              ],
+        ),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(60).fill(201));
+    expect((await svc.stock(a.id)).reserved).toBe(60);
+    expect((await svc.stock(b.id)).reserved).toBe(120);
+  });
+
+  it('releases an expired reservation through the sweeper', async () => {
+    const { id } = await svc.product(3);
+    const orderId = randomUUID();
+    expect((await svc.reserve(orderId, [{ productId: id, quantity: 2 }])).status).toBe(201);
+    await env.pg.query(
+      `update reservations set expires_at = now() - interval '1 second' where order_id = $1`,
+      [orderId],
+    );
+    for (let i = 0; i < 50 && (await svc.stock(id)).reserved !== 0; i++) await sleep(100);
+    expect(await svc.stock(id)).toMatchObject({ reserved: 0, available: 3 });
+    const commit = await svc.commit(orderId);
+    expect(commit.status).toBe(409);
+    expect(commit.body).toMatchObject({ code: 'RESERVATION_RELEASED' });
+  });
+
+  it('releases each expired reservation once when two instances sweep together', async () => {
+    const other = await env.start({ RESERVATION_SWEEP_INTERVAL_MS: '50' });
+    const { id } = await svc.product(40);
+    const orders = Array.from({ length: 20 }, () => randomUUID());
+    for (const orderId of orders) {
+      expect((await svc.reserve(orderId, [{ productId: id, quantity: 2 }])).status).toBe(201);
+    }
+    await env.pg.query(
+      `update reservations set expires_at = now() - interval '1 second' where order_id = any($1)`,
+      [orders],
+    );
+    for (let i = 0; i < 50 && (await other.stock(id)).reserved !== 0; i++) await sleep(100);
+    expect(await svc.stock(id)).toEqual({ productId: id, onHand: 40, reserved: 0, available: 40 });
+    const { rows } = await env.pg.query(
+      `select status, count(*)::int as n from reservations where order_id = any($1) group by status`,
+      [orders],
+    );
+    expect(rows).toEqual([{ status: 'RELEASED', n: 20 }]);
+  });
+
+  it('lets only SERVICE callers reach the internal routes', async () => {
+    const { id } = await svc.product(3);
+    const body = { orderId: randomUUID(), items: [{ productId: id, quantity: 1 }] };
+    const path = '/internal/inventory/reservations';
+    expect((await svc.request('POST', path, { body })).status).toBe(401);
+    const customer = await svc.request('POST', path, { body, token: svc.customer });
+    expect(customer.status).toBe(403);
+    expect((await svc.request('POST', path, { body, token: svc.admin })).status).toBe(403);
+    expect((await svc.stock(id)).reserved).toBe(0);
+  });
+
+  it.each([
+    ['zero quantity', { items: [{ quantity: 0 }] }, 'items[0].quantity'],
+    ['negative quantity', { items: [{ quantity: -1 }] }, 'items[0].quantity'],
+    ['fractional quantity', { items: [{ quantity: 1.5 }] }, 'items[0].quantity'],
+    ['bad product id', { items: [{ productId: 'nope' }] }, 'items[0].productId'],
+    ['bad order id', { orderId: '42' }, 'orderId'],
+    ['no items', { items: [] }, 'items'],
+    ['unknown field', { extra: true }, 'extra'],
+  ])('refuses %s with 400 naming the field', async (_label, patch, field) => {
+    const { id } = await svc.product(3);
+    const base = { orderId: randomUUID(), items: [{ productId: id, quantity: 1 }] };
+    const items = (patch as { items?: Record<string, unknown>[] }).items;
+    const body = {
+      ...base,
+      ...patch,
+      ...(items ? { items: items.map((i) => ({ productId: id, quantity: 1, ...i })) } : {}),
+    };
+    const res = await svc.request('POST', '/internal/inventory/reservations', {
+      token: svc.service,
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject(errorShape(400, 'VALIDATION_FAILED'));
+    expect(JSON.stringify(res.body.details)).toContain(field);
+    expect((await svc.stock(id)).reserved).toBe(0);
+  });
+});

@@ -1,0 +1,61 @@
+import { JWT_AUDIENCE, JWT_ISSUER, type Role } from '@commerce/contracts';
+import { type KeyObject, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Stands in for the auth service: an ES256 key whose public half is served as a JWKS over HTTP,
+ * and access tokens signed with it, as the auth service would issue them.
+ */
+export class TestIssuer {
+  readonly kid = randomUUID();
+  private readonly privateKey: KeyObject;
+  private readonly jwk: Record<string, unknown>;
+  private server?: Server;
+  jwksUrl = '';
+
+  constructor() {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    this.privateKey = privateKey;
+    this.jwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, alg: 'ES256', use: 'sig' };
+  }
+
+  async start(): Promise<void> {
+    const body = JSON.stringify({ keys: [this.jwk] });
+    this.server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((ready) => this.server?.listen(0, '127.0.0.1', ready));
+    const { port } = this.server.address() as AddressInfo;
+    this.jwksUrl = `http://127.0.0.1:${port}/auth/.well-known/jwks.json`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+
+  /** A valid access token for a caller with `roles` (15 minutes). */
+  token(roles: Role[], sub: string = randomUUID()): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      sub,
+      jti: randomUUID(),
+      roles,
+      iss: JWT_ISSUER,
+      aud: JWT_AUDIENCE,
+      iat: now,
+      exp: now + 900,
+    };
+    const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: this.kid })}.${b64(claims)}`;
+    const signature = sign('sha256', Buffer.from(input), {
+      key: this.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    });
+    return `${input}.${signature.toString('base64url')}`;
+  }
+}
