@@ -2,6 +2,7 @@ import { APP_CONFIG } from '@commerce/nest-kit';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { runMigrationsLocked } from '@commerce/persistence';
 import type { AuthConfig } from '../config';
 import { MIGRATIONS } from '../migrations';
 import { RefreshFamilyEntity, RefreshTokenEntity } from '../sessions/sessions.entity';
@@ -21,18 +22,7 @@ export class MigrationsRunner implements OnModuleInit {
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      try {
-        await this.dataSource.runMigrations({ transaction: 'each' });
-      } finally {
-        await runner.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+    await runMigrationsLocked(this.dataSource, MIGRATION_LOCK);
   }
 }
 
