@@ -1,1 +1,2 @@
 export * from './validation';
+export * from './page-query.dto';

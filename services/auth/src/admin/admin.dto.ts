@@ -1,25 +1,10 @@
+import { PageQueryDto } from '@commerce/nest-kit';
 import { USER_ROLES, type UserRole } from '@commerce/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { UserDto } from '../users/users.dto';
 
-export class ListUsersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  readonly page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  readonly limit: number = 20;
-
+export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive part of the email address' })
   @IsOptional()
   @IsString()

@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@commerce/nest-kit';
 import {
   ORDER_STATUSES,
   OrderStatus,
@@ -10,7 +11,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
-  IsInt,
   IsISO31661Alpha2,
   IsNotEmpty,
   IsObject,
@@ -18,9 +18,7 @@ import {
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 
@@ -139,23 +137,8 @@ export class OrderIdParamDto {
   readonly id!: string;
 }
 
-export class OrdersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
-  readonly page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  readonly limit: number = 20;
-}
+/** `GET /orders?page=&limit=`: own orders, newest first. */
+export class OrdersQueryDto extends PageQueryDto {}
 
 export class OrderItemDto implements OrderItemView {
   @ApiProperty({ format: 'uuid' }) readonly productId!: string;

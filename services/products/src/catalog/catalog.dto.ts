@@ -1,3 +1,4 @@
+import { PageQueryDto } from '@commerce/nest-kit';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -62,7 +63,7 @@ export class ProductIdParamDto {
   readonly id!: string;
 }
 
-export class ListProductsQueryDto {
+export class ListProductsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Search text (full text, with typo tolerance)' })
   @IsOptional()
   @IsString()
@@ -104,22 +105,6 @@ export class ListProductsQueryDto {
   @IsOptional()
   @IsIn(PRODUCT_SORTS, { message: `sort must be one of: ${PRODUCT_SORTS.join(', ')}` })
   readonly sort?: ProductSort;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 10000, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  readonly page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  readonly limit: number = 20;
 }
 
 export class CreateProductDto {
