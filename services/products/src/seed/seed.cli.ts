@@ -6,8 +6,8 @@ import { loadConfig } from '@commerce/nest-kit';
 import { DataSource } from 'typeorm';
 import { parseArgs } from 'node:util';
 import { productsConfigSchema } from '../config';
-import { dataSourceOptions } from '../database/database.module';
-import { runMigrationsLocked } from '../database/migrate';
+import { runMigrationsLocked } from '@commerce/persistence';
+import { MIGRATION_LOCK, dataSourceOptions } from '../database/database.module';
 import { DEFAULT_CATALOG_SIZE } from './catalog-generator';
 import { seedCatalog } from './seeder';
 
@@ -18,10 +18,12 @@ async function main(): Promise<void> {
     throw new Error(`--count: expected a number between 1 and 10000000, got "${values.count}"`);
   }
   const config = loadConfig(productsConfigSchema);
-  const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 2));
+  const dataSource = new DataSource(
+    dataSourceOptions({ DATABASE_URL: config.DATABASE_URL, DATABASE_POOL_SIZE: 2 }),
+  );
   await dataSource.initialize();
   try {
-    await runMigrationsLocked(dataSource);
+    await runMigrationsLocked(dataSource, MIGRATION_LOCK);
     const result = await seedCatalog(dataSource, count);
     process.stdout.write(`seeded ${result.products} products in ${result.ms} ms\n`);
   } finally {
