@@ -3,3 +3,4 @@ export * from './mailpit';
 export * from './names';
 export * from './postgres';
 export * from './temporal';
+export * from './tokens';

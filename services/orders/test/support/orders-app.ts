@@ -1,13 +1,17 @@
 import { type Role } from '@commerce/contracts';
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import { type ScratchDatabase, createScratchDatabase, testEndpoints } from '@commerce/testing';
+import {
+  type ScratchDatabase,
+  TestTokenIssuer,
+  createScratchDatabase,
+  testEndpoints,
+} from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppModule, ordersAppOptions } from '../../src/app.module';
 import { type OrdersConfig, ordersConfigSchema } from '../../src/config';
 import { StandInServices } from './stand-ins';
-import { type SigningKey, createSigningKey, signAccessToken } from './tokens';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -36,7 +40,7 @@ export const ADDRESS = {
  */
 export class OrdersTestEnvironment {
   readonly stand = new StandInServices();
-  readonly key: SigningKey = createSigningKey();
+  readonly issuer = new TestTokenIssuer();
   db!: ScratchDatabase;
   sql!: Client;
   app!: NestFastifyApplication;
@@ -45,7 +49,7 @@ export class OrdersTestEnvironment {
 
   async setUp(env: Record<string, string> = {}): Promise<void> {
     await this.stand.start();
-    this.stand.jwks.keys.push(this.key.jwk);
+    this.stand.jwks.keys.push(this.issuer.jwk);
     this.db = await createScratchDatabase('orders');
     this.config = loadConfig(ordersConfigSchema, {
       NODE_ENV: 'test',
@@ -78,7 +82,7 @@ export class OrdersTestEnvironment {
   }
 
   token(sub: string, roles: Role[] = ['CUSTOMER']): string {
-    return signAccessToken(this.key, sub, roles);
+    return this.issuer.token(roles, sub);
   }
 
   /** A fresh customer with a token. */

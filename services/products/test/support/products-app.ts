@@ -1,11 +1,15 @@
 import { Role } from '@commerce/contracts';
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import { type ScratchDatabase, createScratchDatabase, testEndpoints } from '@commerce/testing';
+import {
+  type ScratchDatabase,
+  TestTokenIssuer,
+  createScratchDatabase,
+  testEndpoints,
+} from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { AppModule, productsAppOptions } from '../../src/app.module';
 import { type ProductsConfig, productsConfigSchema } from '../../src/config';
-import { TestIssuer } from './tokens';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -15,7 +19,7 @@ export interface Reply<T = Record<string, unknown>> {
 
 /** One test file's infrastructure: a scratch database, a JWKS issuer, the app(s) it started. */
 export class ProductsTestEnvironment {
-  readonly issuer = new TestIssuer();
+  readonly issuer = new TestTokenIssuer();
   db!: ScratchDatabase;
   /** A direct connection to the scratch database, for arranging and checking rows. */
   pg!: Client;
@@ -72,7 +76,7 @@ export class RunningProducts {
     readonly app: NestFastifyApplication,
     readonly url: string,
     readonly config: ProductsConfig,
-    issuer: TestIssuer,
+    issuer: TestTokenIssuer,
   ) {
     this.admin = issuer.token([Role.CUSTOMER, Role.ADMIN]);
     this.customer = issuer.token([Role.CUSTOMER]);

@@ -6,13 +6,15 @@ import type { AddressInfo } from 'node:net';
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * Stands in for the auth service: an ES256 key whose public half is served as a JWKS over HTTP,
- * and access tokens signed with it, as the auth service would issue them.
+ * Stands in for the auth service in a service's tests: an ES256 key, its public half as a JWK
+ * (served as a JWKS over HTTP after `start()`, or added to a stand-in's own JWKS), and access
+ * tokens signed with it exactly as the auth service issues them.
  */
-export class TestIssuer {
+export class TestTokenIssuer {
   readonly kid = randomUUID();
   private readonly privateKey: KeyObject;
-  private readonly jwk: Record<string, unknown>;
+  /** The public key as the auth service publishes it in its JWKS. */
+  readonly jwk: Record<string, unknown>;
   private server?: Server;
   jwksUrl = '';
 
@@ -22,6 +24,7 @@ export class TestIssuer {
     this.jwk = { ...publicKey.export({ format: 'jwk' }), kid: this.kid, alg: 'ES256', use: 'sig' };
   }
 
+  /** Serves `{keys: [jwk]}` on a free loopback port; `jwksUrl` says where. */
   async start(): Promise<void> {
     const body = JSON.stringify({ keys: [this.jwk] });
     this.server = createServer((_req, res) => {
