@@ -1,5 +1,5 @@
 // Test tiers (DESIGN §6): `unit` (*.spec.ts, no I/O), `integration` (*.int-spec.ts, real servers
-// started once per run by the harness in libs/testing) and `e2e` (*.e2e-spec.ts, every app as its
+// started once per run by the harness in libs/testing), `workflow` (*.workflow-spec.ts) and `e2e` (*.e2e-spec.ts, every app as its
 // own process from its build, driven through the gateway). TypeScript is compiled by SWC with legacy
 // decorators and metadata, which Nest's dependency injection needs.
 const { readFileSync } = require('node:fs');
@@ -50,6 +50,16 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+    {
+      // The checkout workflow on the real dev server with stubbed activities, plus replay of the
+      // recorded histories. Its own project, so Temporal's native runtime stays out of the others.
+      ...common,
+      displayName: 'workflow',
+      testMatch: ['<rootDir>/**/*.workflow-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
       testTimeout: 60_000,

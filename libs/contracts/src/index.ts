@@ -6,3 +6,4 @@ export * from './payments';
 export * from './notifications';
 export * from './queues';
 export * from './checkout';
+export * from './checkout-activities';

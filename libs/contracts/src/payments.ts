@@ -4,6 +4,12 @@
  */
 
 export const PaymentStatus = {
+  /**
+   * Recorded, but the provider has not given an answer yet: a charge is in flight, or its last
+   * attempt failed transiently (the next charge call for the order continues it with the same
+   * provider idempotency key). The charge route never answers with it.
+   */
+  PENDING: 'PENDING',
   /** The customer must act (3-D Secure); the provider's webhook settles it. */
   REQUIRES_ACTION: 'REQUIRES_ACTION',
   AUTHORIZED: 'AUTHORIZED',
@@ -20,6 +26,8 @@ export const PaymentFailureCode = {
   AUTHENTICATION_FAILED: 'AUTHENTICATION_FAILED',
   INVALID_PAYMENT_METHOD: 'INVALID_PAYMENT_METHOD',
   PROVIDER_ERROR: 'PROVIDER_ERROR',
+  /** Voided before capture (a refund of a payment that was never captured). */
+  CANCELLED: 'CANCELLED',
 } as const;
 export type PaymentFailureCode = (typeof PaymentFailureCode)[keyof typeof PaymentFailureCode];
 
@@ -94,4 +102,9 @@ export const PaymentErrorCode = {
   CHARGE_MISMATCH: 'CHARGE_MISMATCH',
   /** 404 */
   PAYMENT_NOT_FOUND: 'PAYMENT_NOT_FOUND',
+  /** 409: a refund idempotency key already used for another order. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** 400: a provider webhook without a valid, fresh signature (nothing is stored). */
+  WEBHOOK_SIGNATURE_INVALID: 'WEBHOOK_SIGNATURE_INVALID',
 } as const;
+export type PaymentErrorCode = (typeof PaymentErrorCode)[keyof typeof PaymentErrorCode];

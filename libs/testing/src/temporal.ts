@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { toolBinary } from '@commerce/tools';
 import { testEndpoints } from './endpoints';
 
 /**
@@ -21,4 +22,9 @@ export function connectTestTemporal(namespace = 'default'): Promise<TestWorkflow
 export function quietTemporalRuntime(): void {
   if (Runtime._instance) return;
   Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** The `temporal` CLI the tools script built (operators' tool; tests use it as operators do). */
+export function temporalCli(): string {
+  return toolBinary('temporal');
 }

@@ -7,6 +7,8 @@ import {
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CartModule } from './cart/cart.module';
+import { CheckoutClientModule, CheckoutModule } from './checkout/checkout.module';
+import { CheckoutClient } from './checkout/checkout-client';
 import type { OrdersConfig } from './config';
 import { DatabaseModule } from './database/database.module';
 import { OrdersModule } from './orders/orders.module';
@@ -22,8 +24,10 @@ import { OrdersModule } from './orders/orders.module';
         redisUrl: config.REDIS_URL,
       }),
     }),
+    CheckoutClientModule,
     CartModule,
     OrdersModule,
+    CheckoutModule,
   ],
 })
 export class AppModule {}
@@ -37,6 +41,11 @@ export function ordersAppOptions(config: OrdersConfig): Omit<CreateAppOptions, '
           name: 'postgres',
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => () => dataSource.query('select 1'),
+        },
+        {
+          name: 'temporal',
+          inject: [CheckoutClient],
+          useFactory: (client: CheckoutClient) => () => client.ping(),
         },
         // Every authenticated request checks token revocation in Redis.
         redisHealthIndicator({ url: config.REDIS_URL }),

@@ -1,5 +1,6 @@
 import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
 import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import { z } from 'zod';
 
 /** The orders service's environment (see services/orders/README.md for each variable). */
 export const ordersConfigSchema = baseConfigSchema.extend({
@@ -22,6 +23,22 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   PRODUCTS_TIMEOUT_MS: envInt({ min: 50, max: 60_000 }).default(2000),
   MAX_QUANTITY_PER_ITEM: envInt({ min: 1, max: 100_000 }).default(99),
   MAX_CART_LINES: envInt({ min: 1, max: 1000 }).default(50),
+
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Orders whose total (minor units) is at or above this wait for an operator's approval. */
+  CHECKOUT_REVIEW_THRESHOLD: envInt({ min: 0 }).default(100_000),
+  /** How long a review may wait before the order is rejected. */
+  CHECKOUT_REVIEW_TIMEOUT_MS: envInt({ min: 1000 }).default(30 * 60 * 1000),
+  /** How long a payment needing customer action (3-D Secure) may wait for the provider. */
+  CHECKOUT_PAYMENT_ACTION_TIMEOUT_MS: envInt({ min: 1000 }).default(15 * 60 * 1000),
+  /**
+   * An order whose checkout could not be started (Temporal unreachable) is started again by a
+   * sweeper this often; 0 turns the sweeper off.
+   */
+  CHECKOUT_START_RETRY_INTERVAL_MS: envInt({ min: 0 }).default(10_000),
+  /** After this long without a started checkout, the order is failed instead of left dangling. */
+  CHECKOUT_START_DEADLINE_MS: envInt({ min: 1000 }).default(15 * 60 * 1000),
 });
 
 export type OrdersConfig = ConfigOf<typeof ordersConfigSchema>;

@@ -10,7 +10,7 @@ describe('products config', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/commerce_products',
       AUTH_JWKS_URL: 'http://127.0.0.1:3001/auth/.well-known/jwks.json',
       SEED_CATALOG: false,
-      RESERVATION_TTL_SECONDS: 900,
+      RESERVATION_TTL_SECONDS: 7200,
       RESERVATION_SWEEP_INTERVAL_MS: 30_000,
     });
   });

@@ -25,8 +25,12 @@ export const productsConfigSchema = baseConfigSchema.extend({
   ),
   /** Load the default catalog at start when the products table is empty. */
   SEED_CATALOG: envBool().default(false),
-  /** How long a reservation holds stock before the sweeper may release it. */
-  RESERVATION_TTL_SECONDS: envInt({ min: 1, max: 7 * 24 * 3600 }).default(900),
+  /**
+   * How long a reservation holds stock before the sweeper may release it: a safety net for a
+   * checkout that vanished. It must outlast the checkout's longest wait (review timeout plus the
+   * payment-action timeout, 30 minutes by default), since the workflow releases or commits itself.
+   */
+  RESERVATION_TTL_SECONDS: envInt({ min: 1, max: 7 * 24 * 3600 }).default(2 * 3600),
   /** How often the sweeper looks for expired reservations; 0 turns it off. */
   RESERVATION_SWEEP_INTERVAL_MS: envInt({ min: 0, max: 24 * 3600 * 1000 }).default(30_000),
 });

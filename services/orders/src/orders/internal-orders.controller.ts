@@ -1,4 +1,5 @@
 import { type AuthUser, OrderStatus, Role } from '@commerce/contracts';
+import { CheckoutClient } from '../checkout/checkout-client';
 import { CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
@@ -14,6 +15,7 @@ import {
 import {
   CreateOrderDto,
   OptionalReasonDto,
+  PaymentEventDto,
   OrderDto,
   OrderIdParamDto,
   ReasonDto,
@@ -37,7 +39,31 @@ interface StatusReply {
 @Roles(Role.SERVICE)
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 export class InternalOrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly checkout: CheckoutClient,
+  ) {}
+
+  @Post(':id/payment-events')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'A payment settled by the provider (webhook): wakes the checkout waiting for it',
+    description:
+      'Sent by the payments service. A checkout that is no longer waiting ignores it; a checkout ' +
+      'that is not running answers 409 CHECKOUT_NOT_RUNNING, which the sender may treat as done.',
+  })
+  @ApiOkResponse({ description: 'Signalled' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'CHECKOUT_NOT_RUNNING' })
+  async paymentEvent(
+    @Param() params: OrderIdParamDto,
+    @Body() body: PaymentEventDto,
+  ): Promise<{ delivered: true }> {
+    await this.checkout.paymentConfirmed(params.id, {
+      paymentId: body.paymentId,
+      succeeded: body.type === 'payment.confirmed',
+    });
+    return { delivered: true };
+  }
 
   @Post()
   @ApiOperation({

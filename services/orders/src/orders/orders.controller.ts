@@ -1,15 +1,31 @@
-import { type AuthUser, USER_ROLES } from '@commerce/contracts';
-import { CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { type AuthUser, isTerminalOrderStatus, USER_ROLES } from '@commerce/contracts';
+import { AppError, CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { OrderDto, OrderIdParamDto, OrderPageDto, OrdersQueryDto } from './orders.dto';
+import { CheckoutClient } from '../checkout/checkout-client';
+import {
+  OptionalReasonDto,
+  OrderDto,
+  OrderIdParamDto,
+  OrderPageDto,
+  OrdersQueryDto,
+} from './orders.dto';
 import { OrdersService } from './orders.service';
+
+export const notCancellable = (id: string, status: string) =>
+  new AppError({
+    status: 409,
+    code: 'ORDER_NOT_CANCELLABLE',
+    message: `Order ${id} is ${status} and can no longer be cancelled`,
+  });
 
 @ApiTags('orders')
 // People only: service accounts have no cart and no orders of their own.
@@ -17,7 +33,10 @@ import { OrdersService } from './orders.service';
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 @Controller('orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly checkout: CheckoutClient,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'My orders, newest first' })
@@ -29,13 +48,53 @@ export class OrdersController {
   @Get(':id')
   @ApiOperation({
     summary: 'One order with its items, totals and timeline (owner, ADMIN or SUPER_ADMIN)',
+    description: 'While its checkout runs, `checkout` shows the workflow’s live step and timeline.',
   })
   @ApiOkResponse({ type: OrderDto })
   @ApiNotFoundResponse({
     type: ErrorResponseDto,
     description: "Unknown, or another customer's (NOT_FOUND either way)",
   })
-  get(@CurrentUser() user: AuthUser, @Param() params: OrderIdParamDto): Promise<OrderDto> {
-    return this.orders.findForCaller(params.id, user);
+  async get(@CurrentUser() user: AuthUser, @Param() params: OrderIdParamDto): Promise<OrderDto> {
+    const order = await this.orders.findForCaller(params.id, user);
+    if (isTerminalOrderStatus(order.status)) return order;
+    const live = await this.checkout.status(order.id);
+    if (!live) return order;
+    const { status, step, timeline, failureReason } = live;
+    return {
+      ...order,
+      checkout: { status, step, timeline, ...(failureReason ? { failureReason } : {}) },
+    };
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ask the checkout to cancel the order (honoured until it is confirmed)',
+    description:
+      'Stock and money already taken are given back by the checkout. Follow GET /orders/:id.',
+  })
+  @ApiAcceptedResponse({ type: OrderDto, description: 'Cancellation requested' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'ORDER_NOT_CANCELLABLE' })
+  async cancel(
+    @CurrentUser() user: AuthUser,
+    @Param() params: OrderIdParamDto,
+    @Body() body: OptionalReasonDto,
+  ): Promise<OrderDto> {
+    const order = await this.orders.findForCaller(params.id, user);
+    if (isTerminalOrderStatus(order.status)) throw notCancellable(order.id, order.status);
+    try {
+      await this.checkout.cancel(order.id, {
+        reason: body.reason ?? 'cancelled by the customer',
+        by: user.id,
+      });
+    } catch (error) {
+      // Its checkout finished between our read and the signal: report what it ended as.
+      const now = await this.orders.get(order.id);
+      if (isTerminalOrderStatus(now.status)) throw notCancellable(now.id, now.status);
+      throw error;
+    }
+    return order;
   }
 }

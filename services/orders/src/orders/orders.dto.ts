@@ -159,6 +159,22 @@ export class TimelineEntryDto implements OrderTimelineEntry {
   @ApiProperty({ format: 'date-time' }) readonly at!: string;
 }
 
+export class CheckoutTimelineEntryDto {
+  @ApiProperty({ example: 'chargePayment' }) readonly step!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) readonly status!: OrderStatus;
+  @ApiProperty({ format: 'date-time' }) readonly at!: string;
+  @ApiPropertyOptional() readonly note?: string;
+}
+
+/** The running checkout workflow's own view (its `getStatus` query). */
+export class CheckoutStateDto {
+  @ApiProperty({ enum: ORDER_STATUSES }) readonly status!: OrderStatus;
+  @ApiProperty({ example: 'chargePayment' }) readonly step!: string;
+  @ApiProperty({ type: [CheckoutTimelineEntryDto] })
+  readonly timeline!: CheckoutTimelineEntryDto[];
+  @ApiPropertyOptional() readonly failureReason?: string;
+}
+
 export class OrderDto implements OrderView {
   @ApiProperty({ format: 'uuid' }) readonly id!: string;
   @ApiProperty() readonly customerId!: string;
@@ -170,6 +186,11 @@ export class OrderDto implements OrderView {
   @ApiProperty() readonly paymentMethodId!: string;
   @ApiProperty({ type: [TimelineEntryDto] }) readonly timeline!: TimelineEntryDto[];
   @ApiPropertyOptional() readonly failureReason?: string;
+  @ApiPropertyOptional({
+    type: CheckoutStateDto,
+    description: 'Live state of the checkout workflow while it runs (GET /orders/:id only)',
+  })
+  readonly checkout?: CheckoutStateDto;
   @ApiProperty({ format: 'date-time' }) readonly createdAt!: string;
   @ApiProperty({ format: 'date-time' }) readonly updatedAt!: string;
 }
@@ -179,4 +200,35 @@ export class OrderPageDto {
   @ApiProperty() readonly total!: number;
   @ApiProperty() readonly page!: number;
   @ApiProperty() readonly limit!: number;
+}
+
+/** Internal `POST /internal/orders/:id/payment-events` (a PaymentSettledEvent). */
+export class PaymentEventDto {
+  @ApiProperty({ enum: ['payment.confirmed', 'payment.failed'] })
+  @IsIn(['payment.confirmed', 'payment.failed'], {
+    message: 'type must be payment.confirmed or payment.failed',
+  })
+  readonly type!: 'payment.confirmed' | 'payment.failed';
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  readonly orderId!: string;
+
+  @ApiProperty()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  readonly paymentId!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  readonly status?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  readonly failureCode?: string | null;
 }

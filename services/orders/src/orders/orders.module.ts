@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ProductsModule } from '../products/products.module';
+import { AdminOrdersController } from './admin-orders.controller';
 import { InternalOrdersController } from './internal-orders.controller';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 
 @Module({
   imports: [ProductsModule],
-  controllers: [OrdersController, InternalOrdersController],
+  controllers: [OrdersController, AdminOrdersController, InternalOrdersController],
   providers: [OrdersService],
   exports: [OrdersService],
 })

@@ -19,6 +19,8 @@ export interface CreateFromCartInput {
   idempotencyKey: string;
   /** Passed on to the products service as `x-request-id`. */
   requestId?: string | undefined;
+  /** Where the checkout's confirmation goes (from the customer's token). */
+  customerEmail?: string | undefined;
 }
 
 export interface TransitionOptions {
@@ -113,8 +115,8 @@ export class OrdersService {
           }
           const total = orderTotal(items);
           const [order] = await manager.query<{ id: string }[]>(
-            `insert into orders (customer_id, idempotency_key, status, currency, total, shipping_address, payment_method_id)
-             values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+            `insert into orders (customer_id, idempotency_key, status, currency, total, shipping_address, payment_method_id, customer_email)
+             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
             [
               customerId,
               input.idempotencyKey,
@@ -123,6 +125,7 @@ export class OrdersService {
               total,
               JSON.stringify(normaliseAddress(input.shippingAddress)),
               input.paymentMethodId,
+              input.customerEmail ?? null,
             ],
           );
           const id = order!.id;

@@ -1,0 +1,135 @@
+import {
+  type ApproveOrderSignal,
+  approveOrderSignal,
+  type CancelOrderSignal,
+  cancelOrderSignal,
+  CHECKOUT_WORKFLOW_TYPE,
+  type CheckoutInput,
+  type CheckoutState,
+  checkoutWorkflowId,
+  getStatusQuery,
+  type PaymentConfirmedSignal,
+  paymentConfirmedSignal,
+  type RejectOrderSignal,
+  rejectOrderSignal,
+  SearchAttribute,
+  TaskQueue,
+} from '@commerce/contracts';
+import { AppError, InjectConfig } from '@commerce/nest-kit';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { OrdersConfig } from '../config';
+
+export const checkoutUnavailable = (cause?: unknown) =>
+  new AppError({
+    status: 503,
+    code: 'CHECKOUT_UNAVAILABLE',
+    message: 'Checkout is temporarily unavailable; retry with the same Idempotency-Key',
+    cause,
+  });
+
+export const checkoutNotRunning = (orderId: string) =>
+  new AppError({
+    status: 409,
+    code: 'CHECKOUT_NOT_RUNNING',
+    message: `The checkout of order ${orderId} is not running`,
+  });
+
+/**
+ * The orders service's only door to Temporal: start an order's checkout (at most once, ever),
+ * signal it and read its live status. Everything else in this service is plain SQL and HTTP.
+ */
+@Injectable()
+export class CheckoutClient implements OnApplicationShutdown {
+  private readonly connection: Connection;
+  private readonly client: Client;
+
+  constructor(@InjectConfig() private readonly config: OrdersConfig) {
+    // Lazy: the service starts (and serves carts and orders) while Temporal is still coming up.
+    this.connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+    this.client = new Client({ connection: this.connection, namespace: config.TEMPORAL_NAMESPACE });
+  }
+
+  /**
+   * Starts `checkout-<orderId>`. A workflow with that id, running or finished, means it was started
+   * already: that counts as success, never as a second checkout.
+   */
+  async start(input: CheckoutInput): Promise<'started' | 'already-started'> {
+    try {
+      await this.client.workflow.start(CHECKOUT_WORKFLOW_TYPE, {
+        workflowId: checkoutWorkflowId(input.orderId),
+        taskQueue: TaskQueue.checkout,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: SearchAttribute.OrderId, value: input.orderId },
+          { key: SearchAttribute.CustomerId, value: input.customerId },
+          { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
+          { key: SearchAttribute.OrderTotal, value: input.total },
+        ]),
+        memo: input.requestId ? { requestId: input.requestId } : {},
+      });
+      return 'started';
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
+      throw checkoutUnavailable(error);
+    }
+  }
+
+  /** The live `getStatus` of a running checkout; undefined when it cannot be asked right now. */
+  async status(orderId: string): Promise<CheckoutState | undefined> {
+    try {
+      return await this.client.workflow
+        .getHandle(checkoutWorkflowId(orderId))
+        .query(getStatusQuery);
+    } catch {
+      // The stored status is still shown; the live view is a bonus, never a reason to fail.
+      return undefined;
+    }
+  }
+
+  cancel(orderId: string, signal: CancelOrderSignal): Promise<void> {
+    return this.signal(orderId, () => this.handle(orderId).signal(cancelOrderSignal, signal));
+  }
+
+  approve(orderId: string, signal: ApproveOrderSignal): Promise<void> {
+    return this.signal(orderId, () => this.handle(orderId).signal(approveOrderSignal, signal));
+  }
+
+  reject(orderId: string, signal: RejectOrderSignal): Promise<void> {
+    return this.signal(orderId, () => this.handle(orderId).signal(rejectOrderSignal, signal));
+  }
+
+  paymentConfirmed(orderId: string, signal: PaymentConfirmedSignal): Promise<void> {
+    return this.signal(orderId, () => this.handle(orderId).signal(paymentConfirmedSignal, signal));
+  }
+
+  /** For the health check: the server answers. */
+  async ping(): Promise<void> {
+    await this.connection.ensureConnected();
+    await this.connection.workflowService.getSystemInfo({});
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close().catch(() => undefined);
+  }
+
+  private handle(orderId: string) {
+    return this.client.workflow.getHandle(checkoutWorkflowId(orderId));
+  }
+
+  private async signal(orderId: string, send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw checkoutNotRunning(orderId);
+      throw checkoutUnavailable(error);
+    }
+  }
+}
