@@ -52,7 +52,7 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-60s.js'],
     },
     {
       // The checkout workflow on the real dev server with stubbed activities, plus replay of the
@@ -62,7 +62,7 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.workflow-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-60s.js'],
     },
     {
       ...common,
@@ -70,7 +70,7 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-120s.js'],
     },
   ],
 };

@@ -42,8 +42,8 @@ export class TestTokenIssuer {
     await new Promise<void>((done) => server.close(() => done()));
   }
 
-  /** A valid access token for a caller with `roles` (15 minutes). */
-  token(roles: Role[], sub: string = randomUUID()): string {
+  /** A valid access token for a caller with `roles` (15 minutes), plus any extra claims. */
+  token(roles: Role[], sub: string = randomUUID(), extra: { email?: string } = {}): string {
     const now = Math.floor(Date.now() / 1000);
     const claims = {
       sub,
@@ -53,6 +53,7 @@ export class TestTokenIssuer {
       aud: JWT_AUDIENCE,
       iat: now,
       exp: now + 900,
+      ...extra,
     };
     const input = `${b64({ alg: 'ES256', typ: 'JWT', kid: this.kid })}.${b64(claims)}`;
     const signature = sign('sha256', Buffer.from(input), {

@@ -26,6 +26,10 @@ export const ordersConfigSchema = baseConfigSchema.extend({
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Deadline of one start or signal; past it the caller gets 503 CHECKOUT_UNAVAILABLE. */
+  TEMPORAL_CALL_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(5000),
+  /** Deadline of the live-status query behind GET /orders/:id (the stored status is shown anyway). */
+  TEMPORAL_QUERY_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(1500),
   /** Orders whose total (minor units) is at or above this wait for an operator's approval. */
   CHECKOUT_REVIEW_THRESHOLD: envInt({ min: 0 }).default(100_000),
   /** How long a review may wait before the order is rejected. */

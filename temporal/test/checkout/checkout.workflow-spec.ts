@@ -20,9 +20,6 @@ import { Gate, StubActivities } from '../support/stub-activities';
 import { startCheckoutWorkers } from '../support/workflow-env';
 import { saveHistoryIfRecording } from '../support/histories';
 
-// Real timers on a real server: the retry test alone waits out two backoffs of a few seconds.
-jest.setTimeout(60_000);
-
 const stubs = new StubActivities();
 let env: TestWorkflowEnvironment;
 let stopWorkers: () => Promise<void>;

@@ -62,19 +62,21 @@ export class CheckoutClient implements OnApplicationShutdown {
    */
   async start(input: CheckoutInput): Promise<'started' | 'already-started'> {
     try {
-      await this.client.workflow.start(CHECKOUT_WORKFLOW_TYPE, {
-        workflowId: checkoutWorkflowId(input.orderId),
-        taskQueue: TaskQueue.checkout,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: SearchAttribute.OrderId, value: input.orderId },
-          { key: SearchAttribute.CustomerId, value: input.customerId },
-          { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
-          { key: SearchAttribute.OrderTotal, value: input.total },
-        ]),
-        memo: input.requestId ? { requestId: input.requestId } : {},
-      });
+      await this.within(this.config.TEMPORAL_CALL_TIMEOUT_MS, () =>
+        this.client.workflow.start(CHECKOUT_WORKFLOW_TYPE, {
+          workflowId: checkoutWorkflowId(input.orderId),
+          taskQueue: TaskQueue.checkout,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: SearchAttribute.OrderId, value: input.orderId },
+            { key: SearchAttribute.CustomerId, value: input.customerId },
+            { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
+            { key: SearchAttribute.OrderTotal, value: input.total },
+          ]),
+          memo: input.requestId ? { requestId: input.requestId } : {},
+        }),
+      );
       return 'started';
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';
@@ -85,9 +87,10 @@ export class CheckoutClient implements OnApplicationShutdown {
   /** The live `getStatus` of a running checkout; undefined when it cannot be asked right now. */
   async status(orderId: string): Promise<CheckoutState | undefined> {
     try {
-      return await this.client.workflow
-        .getHandle(checkoutWorkflowId(orderId))
-        .query(getStatusQuery);
+      // Short: a checkout whose worker is busy or down must not hold up GET /orders/:id.
+      return await this.within(this.config.TEMPORAL_QUERY_TIMEOUT_MS, () =>
+        this.client.workflow.getHandle(checkoutWorkflowId(orderId)).query(getStatusQuery),
+      );
     } catch {
       // The stored status is still shown; the live view is a bonus, never a reason to fail.
       return undefined;
@@ -112,8 +115,10 @@ export class CheckoutClient implements OnApplicationShutdown {
 
   /** For the health check: the server answers. */
   async ping(): Promise<void> {
-    await this.connection.ensureConnected();
-    await this.connection.workflowService.getSystemInfo({});
+    await this.within(this.config.TEMPORAL_CALL_TIMEOUT_MS, async () => {
+      await this.connection.ensureConnected();
+      await this.connection.workflowService.getSystemInfo({});
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -124,9 +129,14 @@ export class CheckoutClient implements OnApplicationShutdown {
     return this.client.workflow.getHandle(checkoutWorkflowId(orderId));
   }
 
+  /** Runs one Temporal call with a deadline, so an unreachable server is a quick 503. */
+  private within<T>(ms: number, call: () => Promise<T>): Promise<T> {
+    return this.connection.withDeadline(Date.now() + ms, call);
+  }
+
   private async signal(orderId: string, send: () => Promise<void>): Promise<void> {
     try {
-      await send();
+      await this.within(this.config.TEMPORAL_CALL_TIMEOUT_MS, send);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw checkoutNotRunning(orderId);
       throw checkoutUnavailable(error);
