@@ -15,6 +15,13 @@ export interface AppSpec {
   env?: Record<string, string>;
 }
 
+/**
+ * Development-only client-credentials accounts; each app's config defaults to its own entry.
+ * Production sets SERVICE_ACCOUNTS (auth) and SERVICE_CLIENT_SECRET (each caller) from secrets.
+ */
+const DEV_SERVICE_ACCOUNTS =
+  'activities:dev-activities-secret,payments:dev-payments-secret,workers:dev-workers-secret';
+
 export const APPS: AppSpec[] = [
   {
     name: 'auth',
@@ -25,6 +32,8 @@ export const APPS: AppSpec[] = [
     env: {
       SUPER_ADMIN_EMAIL: 'admin@example.test',
       SUPER_ADMIN_PASSWORD: 'dev-admin-password',
+      // The machine accounts of the other processes (their defaults use these secrets).
+      SERVICE_ACCOUNTS: DEV_SERVICE_ACCOUNTS,
     },
   },
   {
@@ -40,6 +49,32 @@ export const APPS: AppSpec[] = [
     dir: 'services/orders',
     port: 3003,
     urls: { 'Orders service': 'http://127.0.0.1:3003/docs' },
+  },
+  {
+    name: 'payments',
+    dir: 'services/payments',
+    port: 3004,
+    urls: { 'Payments service': 'http://127.0.0.1:3004/docs' },
+  },
+  {
+    name: 'notifications',
+    dir: 'services/notifications',
+    port: 3005,
+    urls: { 'Notifications service': 'http://127.0.0.1:3005/docs' },
+  },
+  {
+    name: 'workers',
+    dir: 'services/workers',
+    port: 3006,
+    urls: { 'Workers (BullMQ) health': 'http://127.0.0.1:3006/health' },
+  },
+  {
+    // Development runs every worker role in one process; production runs one role per process.
+    name: 'temporal-worker',
+    dir: 'temporal',
+    port: 3007,
+    urls: { 'Temporal worker health': 'http://127.0.0.1:3007/health' },
+    env: { WORKER_ROLES: 'all' },
   },
   {
     name: 'gateway',

@@ -262,9 +262,17 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     state.failureReason = outcome.reason;
     record('compensate', outcome.reason);
     // Non-cancellable: an operator's workflow cancel must not interrupt putting things back.
+    const stuck: string[] = [];
     await CancellationScope.nonCancellable(async () => {
+      // Every compensation gets its chance even if an earlier one fails for good.
       for (const compensation of [...compensations].reverse()) {
-        await compensation.run();
+        try {
+          await compensation.run();
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          stuck.push(`${compensation.step}: ${message}`);
+          record('compensate', `${compensation.step} failed: ${message}`);
+        }
       }
       if (outcome.kind === 'cancelled') {
         await orders.cancelOrder({ ...ctx, reason: outcome.reason, ...actorOf(cancelRequest) });
@@ -282,6 +290,15 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         state,
       );
     });
+    if (stuck.length > 0) {
+      // Stock or money could not be put back: fail the run so it stands out for an operator
+      // (docs/operations.md), with the order already ended and the customer told.
+      throw ApplicationFailure.create({
+        type: CheckoutFailureType.COMPENSATION_FAILED,
+        message: `compensation failed: ${stuck.join('; ')}`,
+        nonRetryable: true,
+      });
+    }
     record('done');
     return {
       orderId: input.orderId,

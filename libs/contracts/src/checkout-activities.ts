@@ -68,6 +68,8 @@ export interface NotifyCustomerInput extends ActivityContext {
   email: string;
   /** A NotificationTemplate key. */
   template: string;
+  /** BCP 47 language tag of the customer; the notifications service falls back to `en`. */
+  locale?: string;
   data: Record<string, unknown>;
 }
 

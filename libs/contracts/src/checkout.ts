@@ -114,5 +114,12 @@ export const CheckoutFailureType = {
   NOT_FOUND: 'NotFound',
   BAD_REQUEST: 'BadRequest',
   REFUND_EXCEEDS_CAPTURED: 'RefundExceedsCaptured',
+  RESERVATION_RELEASED: 'ReservationReleased',
+  RESERVATION_COMMITTED: 'ReservationCommitted',
+  CHARGE_MISMATCH: 'ChargeMismatch',
+  PAYMENT_REFUNDED: 'PaymentRefunded',
+  UNEXPECTED_RESPONSE: 'UnexpectedResponse',
+  /** Raised by the workflow itself when stock or money could not be put back. */
+  COMPENSATION_FAILED: 'CompensationFailed',
 } as const;
 export type CheckoutFailureType = (typeof CheckoutFailureType)[keyof typeof CheckoutFailureType];

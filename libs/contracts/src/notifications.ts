@@ -96,6 +96,8 @@ export interface NotificationDocument {
   claimToken?: string | null;
   claimedAt?: Date | null;
   claimStage?: EmailClaimStage | null;
+  /** Which worker holds the claim (host:pid), for operators. */
+  claimedBy?: string | null;
   /** The Message-ID header the email was sent with. */
   messageId?: string | null;
   /**

@@ -72,9 +72,10 @@ describe('checkout API (real Temporal dev server)', () => {
     expect(description.typedSearchAttributes.get(SearchAttribute.CustomerId)).toBe(id);
     expect(description.typedSearchAttributes.get(SearchAttribute.OrderId)).toBe(res.body.orderId);
     const history = await handle.fetchHistory();
-    const input = temporal.client.options.loadedDataConverter.payloadConverter.fromPayload(
-      history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!,
-    ) as CheckoutInput;
+    const input =
+      temporal.client.options.loadedDataConverter.payloadConverter.fromPayload<CheckoutInput>(
+        history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!,
+      );
     expect(input).toMatchObject({
       orderId: res.body.orderId,
       customerId: id,
@@ -217,14 +218,10 @@ describe('checkout API (real Temporal dev server)', () => {
     const signal = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes);
     expect(signal?.workflowExecutionSignaledEventAttributes?.signalName).toBe('paymentConfirmed');
 
-    const unknown = await env.request(
-      'POST',
-      `/internal/orders/${randomUUID()}/payment-events`,
-      {
-        token: env.serviceToken(),
-        body: { type: 'payment.confirmed', orderId, paymentId: 'pay_1' },
-      },
-    );
+    const unknown = await env.request('POST', `/internal/orders/${randomUUID()}/payment-events`, {
+      token: env.serviceToken(),
+      body: { type: 'payment.confirmed', orderId, paymentId: 'pay_1' },
+    });
     expect(unknown.status).toBe(409);
     expect(unknown.body).toMatchObject(errorShape(409, 'CHECKOUT_NOT_RUNNING'));
   });

@@ -325,6 +325,36 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(names).not.toContain('commitInventory');
   });
 
+  it('runs every compensation even when one fails for good, then fails the run for an operator', async () => {
+    const input = checkoutInput();
+    const handle = await start(input, {
+      chargePayment: () => Promise.reject(declined()),
+      refundPayment: () =>
+        Promise.reject(
+          ApplicationFailure.create({
+            type: 'PaymentRefunded',
+            message: 'refund refused',
+            nonRetryable: true,
+          }),
+        ),
+    });
+
+    await expect(handle.result()).rejects.toThrow(/workflow execution failed/i);
+    // The release still ran after the refund failed, and the order was still ended and told.
+    const names = stubs.namesFor(input.orderId);
+    expect(names.slice(names.indexOf('refundPayment'))).toEqual([
+      'refundPayment',
+      'releaseInventory',
+      'failOrder',
+      'notifyCustomer',
+    ]);
+    const state = await handle.query(getStatusQuery);
+    expect(state.status).toBe('FAILED');
+    expect(state.timeline.some((t) => t.note?.startsWith('refundPayment failed'))).toBe(true);
+    const description = await handle.describe();
+    expect(description.status.name).toBe('FAILED');
+  });
+
   it('completes the order even when the notification cannot be sent', async () => {
     const input = checkoutInput();
     const handle = await start(input, {

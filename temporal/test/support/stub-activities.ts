@@ -1,9 +1,4 @@
-import type {
-  ActivityContext,
-  ChargeOutcome,
-  CheckoutActivities,
-  PaymentStatus,
-} from '@commerce/contracts';
+import type { ActivityContext, ChargeOutcome, CheckoutActivities } from '@commerce/contracts';
 
 /** One recorded activity call. */
 export interface Call {
@@ -68,7 +63,7 @@ export class StubActivities {
         Promise.resolve<ChargeOutcome>({ paymentId: `pay-${input.orderId}`, status: 'CAPTURED' }),
       ),
       getPayment: run('getPayment', (input) =>
-        Promise.resolve({ paymentId: `pay-${input.orderId}`, status: 'CAPTURED' as PaymentStatus }),
+        Promise.resolve({ paymentId: `pay-${input.orderId}`, status: 'CAPTURED' }),
       ),
       refundPayment: run('refundPayment', () => Promise.resolve({ refundedAmount: 0 })),
       setOrderStatus: run('setOrderStatus', done),
