@@ -1,3 +1,5 @@
 export * from './auth-stack';
 export * from './shop-stack';
 export * from './stack';
+export * from './checkout-stack';
+export * from './shopper';

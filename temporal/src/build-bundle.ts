@@ -4,11 +4,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DefaultLogger } from '@temporalio/worker';
 import { bundleWorkflows } from './workflow-bundle';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflows();
-  const path = join(__dirname, 'workflow-bundle.js');
+  const { code } = await bundleWorkflows({ logger: new DefaultLogger('WARN') });
+  const path = join(__dirname, 'workflows.bundle.js');
   writeFileSync(path, code);
   process.stdout.write(`workflow bundle: ${path} (${Math.round(code.length / 1024)} KiB)\n`);
 }

@@ -42,7 +42,7 @@ export const workerConfigSchema = baseConfigSchema
     TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     /**
-     * A workflow bundle built ahead of time (npm run build writes temporal/dist/workflow-bundle.js).
+     * A workflow bundle built ahead of time (npm run build writes temporal/dist/workflows.bundle.js).
      * Production must set it or use that default; without a bundle, development bundles at start.
      */
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),

@@ -14,7 +14,7 @@ import type { WorkerConfig, WorkerRole } from './config';
 import { bundleWorkflows } from './workflow-bundle';
 
 /** The bundle `npm run build` writes next to the compiled worker. */
-export const PREBUILT_BUNDLE = join(__dirname, 'workflow-bundle.js');
+export const PREBUILT_BUNDLE = join(__dirname, 'workflows.bundle.js');
 
 /**
  * Runs one Temporal Worker per configured role (the checkout workflows, or one domain's

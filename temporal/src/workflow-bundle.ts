@@ -14,7 +14,7 @@ export interface BundleOptions {
 
 /**
  * Bundles the workflow code for Temporal's sandbox. Production builds this once, ahead of time
- * (scripts/build-bundle.ts writes dist/workflow-bundle.js); development and tests may bundle at
+ * (src/build-bundle.ts writes dist/workflows.bundle.js); development and tests may bundle at
  * start instead.
  */
 export function bundleWorkflows(options: BundleOptions = {}): Promise<WorkflowBundleWithSourceMap> {

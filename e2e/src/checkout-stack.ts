@@ -1,0 +1,220 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  createScratchDatabase,
+  testEndpoints,
+  uniqueName,
+  type ScratchDatabase,
+} from '@commerce/testing';
+import { apiClient, type Tokens } from './auth-stack';
+import { AppProcess, freePort } from './stack';
+
+export interface CheckoutStackOptions {
+  /** Orders at or above this total (minor units) wait for approval. */
+  reviewThreshold?: number;
+  /** Extra environment per app name. */
+  env?: Partial<Record<string, Record<string, string>>>;
+}
+
+export interface CheckoutStack {
+  api: string;
+  apps: Record<
+    | 'auth'
+    | 'products'
+    | 'orders'
+    | 'payments'
+    | 'notifications'
+    | 'workers'
+    | 'checkoutWorker'
+    | 'paymentsWorker'
+    | 'domainWorker'
+    | 'gateway',
+    AppProcess
+  >;
+  superAdmin: { email: string; password: string };
+  /** A SERVICE token for the services' internal routes (not reachable through the gateway). */
+  serviceToken(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole shop as separate processes, each from its build: the six services, the gateway and
+ * the Temporal workers split as production splits them (the checkout workflows; the payments
+ * activities alone, so a fault test can kill them; the other activity queues together). Each
+ * service gets its own scratch database, Mongo database and Redis prefixes.
+ */
+export async function startCheckoutStack(
+  options: CheckoutStackOptions = {},
+): Promise<CheckoutStack> {
+  const dbs: ScratchDatabase[] = [];
+  const db = async (name: string) => {
+    const d = await createScratchDatabase(`e2e_${name}`);
+    dbs.push(d);
+    return d.url;
+  };
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const superAdmin = { email: `${uniqueName('root')}@example.test`, password: 'Sup3r-admin-pass!' };
+  const secrets = {
+    activities: uniqueName('activities-secret'),
+    payments: uniqueName('payments-secret'),
+    workers: uniqueName('workers-secret'),
+    e2e: uniqueName('e2e-secret'),
+  };
+  const port = async () => freePort();
+  const ports = {
+    auth: await port(),
+    products: await port(),
+    orders: await port(),
+    payments: await port(),
+    notifications: await port(),
+    workers: await port(),
+    checkoutWorker: await port(),
+    paymentsWorker: await port(),
+    domainWorker: await port(),
+    gateway: await port(),
+  };
+  const url = (name: keyof typeof ports) => `http://127.0.0.1:${ports[name]}`;
+  const jwks = `${url('auth')}/auth/.well-known/jwks.json`;
+  const mongoUrl = testEndpoints.mongoUrl(uniqueName('e2e_notifications').replace(/-/g, '_'));
+  const queuePrefix = uniqueName('e2e-q');
+  const extra = (name: string) => options.env?.[name] ?? {};
+
+  const auth = new AppProcess('auth', 'services/auth', ports.auth, {
+    DATABASE_URL: await db('auth'),
+    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_KEY_PREFIX: `${uniqueName('e2e')}:`,
+    AUTH_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    SUPER_ADMIN_EMAIL: superAdmin.email,
+    SUPER_ADMIN_PASSWORD: superAdmin.password,
+    SERVICE_ACCOUNTS: Object.entries(secrets)
+      .map(([id, secret]) => `${id}:${secret}`)
+      .join(','),
+    ARGON2_MEMORY_KIB: '1024',
+    ARGON2_TIME_COST: '1',
+    // A hundred customers register from one address in the race test.
+    LOGIN_MAX_FAILURES_PER_IP: '100000',
+    ...extra('auth'),
+  });
+  const products = new AppProcess('products', 'services/products', ports.products, {
+    DATABASE_URL: await db('products'),
+    REDIS_URL: testEndpoints.redisUrl,
+    AUTH_JWKS_URL: jwks,
+    ...extra('products'),
+  });
+  const orders = new AppProcess('orders', 'services/orders', ports.orders, {
+    DATABASE_URL: await db('orders'),
+    REDIS_URL: testEndpoints.redisUrl,
+    AUTH_JWKS_URL: jwks,
+    PRODUCTS_URL: url('products'),
+    TEMPORAL_ADDRESS: testEndpoints.temporalAddress,
+    CHECKOUT_REVIEW_THRESHOLD: String(options.reviewThreshold ?? 1_000_000),
+    CHECKOUT_REVIEW_TIMEOUT_MS: '300000',
+    CHECKOUT_PAYMENT_ACTION_TIMEOUT_MS: '300000',
+    ...extra('orders'),
+  });
+  const payments = new AppProcess('payments', 'services/payments', ports.payments, {
+    DATABASE_URL: await db('payments'),
+    REDIS_URL: testEndpoints.redisUrl,
+    AUTH_JWKS_URL: jwks,
+    PAYMENT_PROVIDER: 'test',
+    ORDERS_URL: url('orders'),
+    AUTH_URL: url('auth'),
+    SERVICE_CLIENT_ID: 'payments',
+    SERVICE_CLIENT_SECRET: secrets.payments,
+    ...extra('payments'),
+  });
+  const notifications = new AppProcess(
+    'notifications',
+    'services/notifications',
+    ports.notifications,
+    {
+      MONGO_URL: mongoUrl,
+      REDIS_URL: testEndpoints.redisUrl,
+      QUEUE_PREFIX: queuePrefix,
+      AUTH_JWKS_URL: jwks,
+      EMAIL_BACKOFF_MS: '500',
+      ...extra('notifications'),
+    },
+  );
+  const workers = new AppProcess('workers', 'services/workers', ports.workers, {
+    MONGO_URL: mongoUrl,
+    REDIS_URL: testEndpoints.redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    SMTP_URL: `smtp://${testEndpoints.smtp.host}:${testEndpoints.smtp.port}`,
+    ...extra('workers'),
+  });
+  const temporalWorker = (name: string, workerPort: number, roles: string) =>
+    new AppProcess(name, 'temporal', workerPort, {
+      WORKER_ROLES: roles,
+      TEMPORAL_ADDRESS: testEndpoints.temporalAddress,
+      AUTH_URL: url('auth'),
+      PRODUCTS_URL: url('products'),
+      ORDERS_URL: url('orders'),
+      PAYMENTS_URL: url('payments'),
+      NOTIFICATIONS_URL: url('notifications'),
+      SERVICE_CLIENT_ID: 'activities',
+      SERVICE_CLIENT_SECRET: secrets.activities,
+      WORKER_SHUTDOWN_GRACE_MS: '2000',
+      ...extra('temporal'),
+      ...extra(name),
+    });
+  const checkoutWorker = temporalWorker('checkoutWorker', ports.checkoutWorker, 'checkout');
+  const paymentsWorker = temporalWorker('paymentsWorker', ports.paymentsWorker, 'payments');
+  const domainWorker = temporalWorker(
+    'domainWorker',
+    ports.domainWorker,
+    'inventory,orders,notifications',
+  );
+  const gateway = new AppProcess('gateway', 'gateway', ports.gateway, {
+    REDIS_URL: testEndpoints.redisUrl,
+    UPSTREAMS: 'auth,products,orders,payments,notifications,workers',
+    AUTH_URL: url('auth'),
+    PRODUCTS_URL: url('products'),
+    ORDERS_URL: url('orders'),
+    PAYMENTS_URL: url('payments'),
+    NOTIFICATIONS_URL: url('notifications'),
+    WORKERS_URL: url('workers'),
+    RATE_LIMIT_PREFIX: `${uniqueName('e2e-rl')}:`,
+    RATE_LIMIT_DEFAULT_LIMIT: '1000000',
+    RATE_LIMIT_AUTH_LIMIT: '1000000',
+    ...extra('gateway'),
+  });
+
+  const apps = {
+    auth,
+    products,
+    orders,
+    payments,
+    notifications,
+    workers,
+    checkoutWorker,
+    paymentsWorker,
+    domainWorker,
+    gateway,
+  };
+  const stop = async () => {
+    for (const app of Object.values(apps).reverse()) await app.stop();
+    for (const d of dbs) await d.drop();
+  };
+  try {
+    await auth.start();
+    await Promise.all([products.start(), orders.start(), payments.start(), notifications.start()]);
+    await Promise.all([
+      workers.start(),
+      checkoutWorker.start(60_000),
+      paymentsWorker.start(),
+      domainWorker.start(),
+    ]);
+    await gateway.start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const serviceToken = async () => {
+    const res = await apiClient(auth.url)<Tokens>('POST', '/auth/token', {
+      body: { clientId: 'e2e', clientSecret: secrets.e2e },
+    });
+    if (res.status !== 200) throw new Error(`service token: ${res.status}`);
+    return res.body.accessToken;
+  };
+  return { api: `${gateway.url}/api`, apps, superAdmin, serviceToken, stop };
+}
