@@ -1,10 +1,12 @@
 import type { CreateAppOptions } from '@commerce/nest-kit';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { WorkerConfig } from './config';
 import { TemporalWorkers } from './temporal-workers.service';
 
 /** The worker process: Temporal workers for its roles, plus the kit's /health and /metrics. */
-@Module({ providers: [TemporalWorkers] })
+// Global so the kit's health module can inject the workers for its readiness probe.
+@Global()
+@Module({ providers: [TemporalWorkers], exports: [TemporalWorkers] })
 export class WorkerModule {}
 
 export function workerAppOptions(config: WorkerConfig): Omit<CreateAppOptions, 'config'> {
