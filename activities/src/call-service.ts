@@ -30,6 +30,7 @@ export async function callService<T>(call: ServiceCall): Promise<CallResult<T>> 
   const requestId = requestIdFor(call.input, context?.info);
   const timeoutMs = callTimeoutMs(context?.info);
   const meta = { orderId: call.input.orderId, requestId, service: call.client.service };
+  const stopHeartbeat = heartbeatWhileWaiting(context);
   try {
     const response = await call.client.request<T>({
       method: call.method,
@@ -68,7 +69,21 @@ export async function callService<T>(call: ServiceCall): Promise<CallResult<T>> 
         );
         throw decision.error;
     }
+  } finally {
+    stopHeartbeat();
   }
+}
+
+/**
+ * While a slow call is in flight (a payment provider can take seconds), heartbeat at a third of the
+ * activity's heartbeat timeout. The server then notices a worker that died mid-call within that
+ * timeout and retries on another worker, instead of waiting out the whole start-to-close timeout.
+ */
+function heartbeatWhileWaiting(context: ReturnType<typeof currentContext>): () => void {
+  const timeout = context?.info.heartbeatTimeoutMs;
+  if (!context || !timeout) return () => undefined;
+  const timer = setInterval(() => context.heartbeat(), Math.max(100, Math.floor(timeout / 3)));
+  return () => clearInterval(timer);
 }
 
 /** A path segment from a value (order ids are UUIDs, but never trust that in a URL). */

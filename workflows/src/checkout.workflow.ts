@@ -55,6 +55,9 @@ const payments = proxyActivities<PaymentActivities>({
   taskQueue: TaskQueue.payments,
   // A provider call may be slow; the payments service times out and answers 503 before this.
   startToCloseTimeout: '45s',
+  // The activity heartbeats while its call is in flight: a worker that dies mid-charge is noticed
+  // in seconds, and the retry (same idempotency key) picks up the payment the service recorded.
+  heartbeatTimeout: '5s',
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,
