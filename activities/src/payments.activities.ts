@@ -21,6 +21,8 @@ export const refundKey = (orderId: string) => `refund-${orderId}`;
 export const chargeKey = (orderId: string) => `charge-${orderId}`;
 
 const PAYMENT_STATUSES: readonly string[] = [
+  // Stored before the provider answers; a later charge call (same key) settles it.
+  'PENDING',
   'REQUIRES_ACTION',
   'AUTHORIZED',
   'CAPTURED',

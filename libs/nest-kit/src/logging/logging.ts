@@ -12,6 +12,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["proxy-authorization"]',
   'req.headers["x-api-key"]',
+  // A webhook's signature is not a secret, but it is a credential for that one payload.
+  'req.headers["stripe-signature"]',
   'res.headers["set-cookie"]',
 ] as const;
 

@@ -1,0 +1,211 @@
+/**
+ * Checkout throughput and latency through the gateway, next to a bare workflow on the same dev
+ * server in the same run.
+ *
+ *   npx tsx bench/checkout/run.ts [--customers 16] [--duration 30] [--warmup 5]
+ *
+ * Checkout: the whole stack as separate processes (services, gateway, BullMQ workers, Temporal
+ * workers split by role, payment provider in test mode). Each of `customers` concurrent customers
+ * loops: add one item to the cart, POST /checkout, poll GET /orders/:id every 100 ms until the order
+ * is terminal. Latency is submit-to-terminal as the customer sees it (so it includes up to one poll
+ * interval). Baseline: as many clients executing a workflow of the same number of sequential no-op
+ * activities, with one in-process worker per task queue, against the same server.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import {
+  apiClient,
+  checkout,
+  registerShopper,
+  startCheckoutStack,
+  stockedProduct,
+  type Shopper,
+  type Tokens,
+} from '@commerce/e2e';
+import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '@commerce/testing';
+import { startInfra, stopRegistered } from '@commerce/tools';
+import { Worker } from '@temporalio/worker';
+import { CHECKOUT_ACTIVITY_COUNT, type bareWorkflow } from './bare.workflow';
+
+const { values: args } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '16' },
+    duration: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+  },
+});
+const customers = Number(args.customers);
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+interface Measured {
+  target: string;
+  completed: number;
+  failed: number;
+  rate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+function summarise(target: string, latencies: number[], failed: number, seconds: number): Measured {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    target,
+    completed: sorted.length,
+    failed,
+    rate: sorted.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+  };
+}
+
+/** `customers` loops for `seconds`; only checkouts submitted inside the window are counted. */
+async function loadCheckout(
+  call: ReturnType<typeof apiClient>,
+  shoppers: Shopper[],
+  productId: string,
+  seconds: number,
+): Promise<Measured> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const deadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    shoppers.map(async (shopper) => {
+      while (performance.now() < deadline) {
+        const added = await call('POST', '/cart/items', {
+          token: shopper.token,
+          body: { productId, quantity: 1 },
+        });
+        if (added.status !== 201) throw new Error(`cart: ${added.status}`);
+        const started = performance.now();
+        const res = await checkout(call, shopper, randomUUID());
+        if (res.status !== 202) throw new Error(`checkout: ${res.status}`);
+        for (;;) {
+          await sleep(100);
+          const order = await call<{ status: string }>('GET', `/orders/${res.body.orderId}`, {
+            token: shopper.token,
+          });
+          if (TERMINAL.has(order.body.status)) {
+            if (order.body.status === 'COMPLETED') latencies.push(performance.now() - started);
+            else failed++;
+            break;
+          }
+        }
+      }
+    }),
+  );
+  return summarise('checkout through the gateway', latencies, failed, seconds);
+}
+
+async function loadBare(seconds: number): Promise<Measured> {
+  quietTemporalRuntime();
+  const env = await connectTestTemporal();
+  const taskQueue = uniqueName('bench-bare');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('./bare.workflow'),
+    activities: { noop: (step: number) => Promise.resolve(step >= 0 ? 1 : 0) },
+  });
+  const run = async (window: number) => {
+    const latencies: number[] = [];
+    let failed = 0;
+    const deadline = performance.now() + window * 1000;
+    await Promise.all(
+      Array.from({ length: customers }, async () => {
+        while (performance.now() < deadline) {
+          const started = performance.now();
+          try {
+            await env.client.workflow.execute<typeof bareWorkflow>('bareWorkflow', {
+              taskQueue,
+              workflowId: uniqueName('bare'),
+              args: [CHECKOUT_ACTIVITY_COUNT],
+            });
+            latencies.push(performance.now() - started);
+          } catch {
+            failed++;
+          }
+        }
+      }),
+    );
+    return summarise(
+      `bare workflow, ${CHECKOUT_ACTIVITY_COUNT} no-op activities`,
+      latencies,
+      failed,
+      window,
+    );
+  };
+  try {
+    return await worker.runUntil(async () => {
+      await run(warmup);
+      return run(duration);
+    });
+  } finally {
+    await env.teardown();
+  }
+}
+
+async function main(): Promise<void> {
+  const infra = await startInfra();
+  const stack = await startCheckoutStack({
+    env: {
+      // Production-like logging and limits; the stack's own defaults otherwise.
+      temporal: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    },
+  });
+  try {
+    const call = apiClient(stack.api);
+    const admin = (await call<Tokens>('POST', '/auth/login', { body: stack.superAdmin })).body
+      .accessToken;
+    const product = await stockedProduct(call, admin, { price: 999, onHand: 1_000_000 });
+    const shoppers = await Promise.all(
+      Array.from({ length: customers }, () => registerShopper(call)),
+    );
+
+    await loadCheckout(call, shoppers, product.id, warmup);
+    const checkoutResult = await loadCheckout(call, shoppers, product.id, duration);
+    const bare = await loadBare(duration);
+    report(checkoutResult, bare);
+  } finally {
+    await stack.stop();
+    await stopRegistered(infra.started);
+  }
+}
+
+function report(checkoutResult: Measured, bare: Measured): void {
+  const ms = (v: number) => v.toFixed(0);
+  console.log(
+    `\ncheckout benchmark: ${customers} concurrent customers, ${duration}s per run (after ${warmup}s ` +
+      `warm-up), ${new Date().toISOString()}`,
+  );
+  console.log('| path | completed | not completed | per s | p50 ms | p95 ms | p99 ms |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of [checkoutResult, bare]) {
+    console.log(
+      `| ${r.target} | ${r.completed} | ${r.failed} | ${r.rate.toFixed(1)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} |`,
+    );
+  }
+  const ratio = checkoutResult.rate / bare.rate;
+  console.log(
+    `| checkout / bare | | | ${ratio.toFixed(2)}x | ${(checkoutResult.p50 / bare.p50).toFixed(2)}x | ${(checkoutResult.p95 / bare.p95).toFixed(2)}x | ${(checkoutResult.p99 / bare.p99).toFixed(2)}x |`,
+  );
+  console.log(
+    `targets: rate >= 0.5 of bare: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}); ` +
+      `p95 <= 1500 ms: ${checkoutResult.p95 <= 1500 ? 'met' : 'NOT met'} (${ms(checkoutResult.p95)} ms)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
