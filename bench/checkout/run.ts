@@ -2,11 +2,11 @@
  * Checkout throughput and latency through the gateway, next to a bare workflow on the same dev
  * server in the same run.
  *
- *   npx tsx bench/checkout/run.ts [--customers 16] [--duration 30] [--warmup 5]
+ *   npx tsx bench/checkout/run.ts [--customers 16] [--duration 30] [--warmup 5] [--poll 100]
  *
  * Checkout: the whole stack as separate processes (services, gateway, BullMQ workers, Temporal
  * workers split by role, payment provider in test mode). Each of `customers` concurrent customers
- * loops: add one item to the cart, POST /checkout, poll GET /orders/:id every 100 ms until the order
+ * loops: add one item to the cart, POST /checkout, poll GET /orders/:id every `poll` ms until the order
  * is terminal. Latency is submit-to-terminal as the customer sees it (so it includes up to one poll
  * interval). Baseline: as many clients executing a workflow of the same number of sequential no-op
  * activities, with one in-process worker per task queue, against the same server.
@@ -33,11 +33,13 @@ const { values: args } = parseArgs({
     customers: { type: 'string', default: '16' },
     duration: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '5' },
+    poll: { type: 'string', default: '100' },
   },
 });
 const customers = Number(args.customers);
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
+const pollMs = Number(args.poll);
 const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 interface Measured {
@@ -91,7 +93,7 @@ async function loadCheckout(
         const res = await checkout(call, shopper, randomUUID());
         if (res.status !== 202) throw new Error(`checkout: ${res.status}`);
         for (;;) {
-          await sleep(100);
+          await sleep(pollMs);
           const order = await call<{ status: string }>('GET', `/orders/${res.body.orderId}`, {
             token: shopper.token,
           });
@@ -107,7 +109,7 @@ async function loadCheckout(
   return summarise('checkout through the gateway', latencies, failed, seconds);
 }
 
-async function loadBare(seconds: number): Promise<Measured> {
+async function loadBare(): Promise<Measured> {
   quietTemporalRuntime();
   const env = await connectTestTemporal();
   const taskQueue = uniqueName('bench-bare');
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
 
     await loadCheckout(call, shoppers, product.id, warmup);
     const checkoutResult = await loadCheckout(call, shoppers, product.id, duration);
-    const bare = await loadBare(duration);
+    const bare = await loadBare();
     report(checkoutResult, bare);
   } finally {
     await stack.stop();
@@ -186,7 +188,7 @@ function report(checkoutResult: Measured, bare: Measured): void {
   const ms = (v: number) => v.toFixed(0);
   console.log(
     `\ncheckout benchmark: ${customers} concurrent customers, ${duration}s per run (after ${warmup}s ` +
-      `warm-up), ${new Date().toISOString()}`,
+      `warm-up), orders polled every ${pollMs} ms, ${new Date().toISOString()}`,
   );
   console.log('| path | completed | not completed | per s | p50 ms | p95 ms | p99 ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
