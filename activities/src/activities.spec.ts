@@ -45,6 +45,7 @@ describe('createActivities', () => {
       payments: caller,
       orders: caller,
       notifications: caller,
+      workers: caller,
     });
     expect(Object.keys(activities).sort()).toEqual([
       'cancelOrder',
@@ -54,6 +55,7 @@ describe('createActivities', () => {
       'failOrder',
       'getPayment',
       'notifyCustomer',
+      'recordOrderOutcome',
       'refundPayment',
       'releaseInventory',
       'reserveInventory',
@@ -339,7 +341,7 @@ describe('order activities', () => {
 describe('notification activities', () => {
   it('sends one email per order and template', async () => {
     const stub = stubCaller('notifications', { status: 201, body: {} });
-    await createNotificationActivities(stub.caller).notifyCustomer({
+    await createNotificationActivities(stub.caller, stubCaller('workers').caller).notifyCustomer({
       ...ctx,
       customerId: 'c-1',
       email: 'c@example.com',
@@ -360,13 +362,40 @@ describe('notification activities', () => {
     });
   });
 
+  it('hands the order outcome to the workers service, keyed by the event id', async () => {
+    const workers = stubCaller('workers', { status: 202, body: {} });
+    const event = {
+      id: `order.completed:${orderId}`,
+      type: 'order.completed' as const,
+      at: '2026-11-28T00:00:00.000Z',
+      orderId,
+      customerId: 'c-1',
+      total: 1500,
+      currency: 'EUR',
+      items: [{ productId: 'p-1', quantity: 1, unitPrice: 1500 }],
+    };
+    await createNotificationActivities(
+      stubCaller('notifications').caller,
+      workers.caller,
+    ).recordOrderOutcome({
+      ...ctx,
+      event,
+    });
+    expect(workers.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/internal/analytics/events',
+      idempotencyKey: event.id,
+      body: event,
+    });
+  });
+
   it('a bad request is a non-retryable BadRequest', async () => {
     const stub = stubCaller(
       'notifications',
       refused('notifications', 400, 'VALIDATION_FAILED', 'to must be an email'),
     );
     const error = await thrown(
-      createNotificationActivities(stub.caller).notifyCustomer({
+      createNotificationActivities(stub.caller, stubCaller('workers').caller).notifyCustomer({
         ...ctx,
         customerId: 'c-1',
         email: 'nope',
@@ -386,7 +415,7 @@ describe('notification activities', () => {
     });
     const stub = stubCaller('notifications', timeout);
     const error = await thrown(
-      createNotificationActivities(stub.caller).notifyCustomer({
+      createNotificationActivities(stub.caller, stubCaller('workers').caller).notifyCustomer({
         ...ctx,
         customerId: 'c',
         email: 'c@example.com',

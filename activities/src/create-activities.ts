@@ -11,6 +11,8 @@ export interface ActivityDeps {
   payments: ServiceCaller;
   orders: ServiceCaller;
   notifications: ServiceCaller;
+  /** The workers service (analytics events). */
+  workers: ServiceCaller;
 }
 
 /**
@@ -22,6 +24,6 @@ export function createActivities(deps: ActivityDeps): CheckoutActivities {
     ...createInventoryActivities(deps.products),
     ...createPaymentActivities(deps.payments),
     ...createOrderActivities(deps.orders),
-    ...createNotificationActivities(deps.notifications),
+    ...createNotificationActivities(deps.notifications, deps.workers),
   };
 }

@@ -1,7 +1,8 @@
 import type { SendNotificationRequest } from '@commerce/contracts';
 import type { ServiceCaller } from '@commerce/service-client';
 import { callService } from './call-service';
-import type { NotificationActivities, NotifyCustomerInput } from './types';
+import type { ActivityContext, NotificationActivities, NotifyCustomerInput } from './types';
+import type { OrderOutcomeEvent } from '@commerce/contracts';
 
 /** One notification per order and template, whatever the number of attempts. */
 export const notificationKey = (template: string, orderId: string) => `${template}:${orderId}`;
@@ -9,8 +10,12 @@ export const notificationKey = (template: string, orderId: string) => `${templat
 /**
  * Customer notifications through the notifications service (task queue `notifications`). The
  * service delivers (through its email queue); the activity only records the request, idempotently.
+ * The order's analytics event goes to the workers service, which enqueues it for its processor.
  */
-export function createNotificationActivities(notifications: ServiceCaller): NotificationActivities {
+export function createNotificationActivities(
+  notifications: ServiceCaller,
+  workers: ServiceCaller,
+): NotificationActivities {
   return {
     async notifyCustomer(input: NotifyCustomerInput & { locale?: string }): Promise<void> {
       const key = notificationKey(input.template, input.orderId);
@@ -31,6 +36,18 @@ export function createNotificationActivities(notifications: ServiceCaller): Noti
         path: '/internal/notifications',
         body,
         idempotencyKey: key,
+      });
+    },
+
+    async recordOrderOutcome(input: ActivityContext & { event: OrderOutcomeEvent }): Promise<void> {
+      await callService({
+        activity: 'recordOrderOutcome',
+        client: workers,
+        input,
+        method: 'POST',
+        path: '/internal/analytics/events',
+        body: input.event,
+        idempotencyKey: input.event.id,
       });
     },
   };

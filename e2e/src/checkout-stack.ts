@@ -151,6 +151,7 @@ export async function startCheckoutStack(
       ORDERS_URL: url('orders'),
       PAYMENTS_URL: url('payments'),
       NOTIFICATIONS_URL: url('notifications'),
+      WORKERS_URL: url('workers'),
       SERVICE_CLIENT_ID: 'activities',
       SERVICE_CLIENT_SECRET: secrets.activities,
       WORKER_SHUTDOWN_GRACE_MS: '2000',

@@ -6,6 +6,7 @@
  * Deterministic code only: no I/O, clocks or randomness except through the workflow APIs.
  */
 import {
+  analyticsEventId,
   approveOrderSignal,
   cancelOrderSignal,
   type CheckoutInput,
@@ -17,6 +18,7 @@ import {
   type InventoryActivities,
   type NotificationActivities,
   NotificationTemplate,
+  type OrderOutcomeEvent,
   type OrderActivities,
   OrderStatus,
   type PaymentActivities,
@@ -32,6 +34,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -292,6 +295,12 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         outcome.reason,
         state,
       );
+      await recordOutcomeBestEffort(
+        input,
+        outcome.kind === 'cancelled' ? 'order.cancelled' : 'order.failed',
+        state,
+        outcome.reason,
+      );
     });
     if (stuck.length > 0) {
       // Stock or money could not be put back: fail the run so it stands out for an operator
@@ -318,6 +327,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     await inventory.commitInventory(ctx);
     record('notifyCustomer');
     await notifyBestEffort(input, NotificationTemplate.ORDER_CONFIRMED, undefined, state);
+    await recordOutcomeBestEffort(input, 'order.completed', state);
   });
   record('done');
   return {
@@ -391,6 +401,49 @@ async function notifyBestEffort(
       status: state.status,
       at: new Date().toISOString(),
       note: `notification failed: ${message}`,
+    });
+  }
+}
+
+/**
+ * The order's outcome for analytics, best effort like the notification. Added after checkouts were
+ * already running: `patched` keeps histories recorded without this step replaying as they ran.
+ */
+async function recordOutcomeBestEffort(
+  input: CheckoutInput,
+  type: OrderOutcomeEvent['type'],
+  state: CheckoutState,
+  reason?: string,
+): Promise<void> {
+  if (!patched('analytics-order-outcome')) return;
+  try {
+    await notifications.recordOrderOutcome({
+      orderId: input.orderId,
+      requestId: input.requestId,
+      event: {
+        id: analyticsEventId(type, input.orderId),
+        type,
+        at: new Date().toISOString(),
+        orderId: input.orderId,
+        customerId: input.customerId,
+        total: input.total,
+        currency: input.currency,
+        items: input.items.map(({ productId, quantity, unitPrice }) => ({
+          productId,
+          quantity,
+          unitPrice,
+        })),
+        ...(reason ? { reason } : {}),
+      },
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn('analytics event not recorded; the order stands', { orderId: input.orderId, message });
+    state.timeline.push({
+      step: 'notifyCustomer',
+      status: state.status,
+      at: new Date().toISOString(),
+      note: `analytics event not recorded: ${message}`,
     });
   }
 }

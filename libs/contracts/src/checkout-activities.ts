@@ -5,6 +5,7 @@
  * Every input carries the order id (the idempotency key of the call is derived from it) and the
  * request id of the checkout that started it (sent as `x-request-id`).
  */
+import type { OrderOutcomeEvent } from './analytics';
 import type { PaymentStatus } from './payments';
 
 export interface ActivityContext {
@@ -76,6 +77,11 @@ export interface NotifyCustomerInput extends ActivityContext {
 export interface NotificationActivities {
   /** Idempotent per order and template. */
   notifyCustomer(input: NotifyCustomerInput): Promise<void>;
+  /**
+   * Hands the order's outcome to the analytics pipeline (the workers' internal route, which
+   * enqueues it with the event's id as job id). Best effort, idempotent per event id.
+   */
+  recordOrderOutcome(input: ActivityContext & { event: OrderOutcomeEvent }): Promise<void>;
 }
 
 export type CheckoutActivities = InventoryActivities &

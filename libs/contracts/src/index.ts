@@ -7,3 +7,4 @@ export * from './notifications';
 export * from './queues';
 export * from './checkout';
 export * from './checkout-activities';
+export * from './analytics';

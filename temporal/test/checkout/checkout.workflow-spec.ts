@@ -97,6 +97,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'confirmOrder',
       'commitInventory',
       'notifyCustomer',
+      'recordOrderOutcome',
     ]);
     const calls = stubs.callsFor(input.orderId);
     expect(calls.filter((c) => c.name === 'setOrderStatus').map((c) => c.input.to)).toEqual([
@@ -109,6 +110,15 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(calls.find((c) => c.name === 'notifyCustomer')?.input).toMatchObject({
       template: 'order-confirmed',
       email: 'ada@example.test',
+    });
+    // The analytics fact is keyed by order, so a retried step never counts twice.
+    expect(calls.find((c) => c.name === 'recordOrderOutcome')?.input.event).toMatchObject({
+      id: `order.completed:${input.orderId}`,
+      type: 'order.completed',
+      customerId: input.customerId,
+      total: 5000,
+      currency: 'EUR',
+      items: [{ productId: input.items[0]!.productId, quantity: 2, unitPrice: 2500 }],
     });
 
     const state = await handle.query(getStatusQuery);
@@ -128,7 +138,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       input.customerId,
     );
     expect(description.typedSearchAttributes.get(SearchAttribute.OrderTotal)).toBe(5000);
-    await saveHistoryIfRecording('success', handle);
+    await saveHistoryIfRecording('success-analytics', handle);
   });
 
   it('fails an order that is out of stock without charging', async () => {
@@ -174,6 +184,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'releaseInventory',
       'failOrder',
       'notifyCustomer',
+      'recordOrderOutcome',
     ]);
     expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(1);
     await saveHistoryIfRecording('decline', handle);
@@ -230,6 +241,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'releaseInventory',
       'cancelOrder',
       'notifyCustomer',
+      'recordOrderOutcome',
     ]);
     expect(names).not.toContain('confirmOrder');
   });
@@ -321,6 +333,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'releaseInventory',
       'failOrder',
       'notifyCustomer',
+      'recordOrderOutcome',
     ]);
     expect(names).not.toContain('commitInventory');
   });
@@ -347,6 +360,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'releaseInventory',
       'failOrder',
       'notifyCustomer',
+      'recordOrderOutcome',
     ]);
     const state = await handle.query(getStatusQuery);
     expect(state.status).toBe('FAILED');

@@ -71,6 +71,7 @@ export class StubActivities {
       failOrder: run('failOrder', done),
       cancelOrder: run('cancelOrder', done),
       notifyCustomer: run('notifyCustomer', done),
+      recordOrderOutcome: run('recordOrderOutcome', done),
     };
   }
 }
