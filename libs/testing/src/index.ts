@@ -4,3 +4,4 @@ export * from './names';
 export * from './postgres';
 export * from './temporal';
 export * from './tokens';
+export * from './http';

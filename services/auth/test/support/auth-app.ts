@@ -4,6 +4,9 @@ import {
   createScratchDatabase,
   testEndpoints,
   uniqueName,
+  type Reply,
+  type RequestOptions,
+  requestJson,
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
@@ -80,11 +83,7 @@ export class AuthTestEnvironment {
   }
 }
 
-export interface Reply<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { Reply } from '@commerce/testing';
 
 export interface TokenPair {
   accessToken: string;
@@ -100,24 +99,12 @@ export class RunningAuth {
     readonly config: AuthConfig,
   ) {}
 
-  async request<T = Record<string, unknown>>(
+  request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: {
-      body?: unknown;
-      token?: string;
-      headers?: Record<string, string>;
-      raw?: string;
-    } = {},
+    options: RequestOptions = {},
   ): Promise<Reply<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+    return requestJson<T>(this.url, method, path, options);
   }
 
   register(email: string, password = 'Password-123', name = 'Test User') {

@@ -5,6 +5,9 @@ import {
   TestTokenIssuer,
   createScratchDatabase,
   testEndpoints,
+  type Reply,
+  type RequestOptions,
+  requestJson,
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -13,10 +16,7 @@ import { AppModule, ordersAppOptions } from '../../src/app.module';
 import { type OrdersConfig, ordersConfigSchema } from '../../src/config';
 import { StandInServices } from './stand-ins';
 
-export interface Reply<T = Record<string, unknown>> {
-  status: number;
-  body: T;
-}
+export type { Reply } from '@commerce/testing';
 
 export const errorShape = (statusCode: number, code: string) => ({
   statusCode,
@@ -95,21 +95,12 @@ export class OrdersTestEnvironment {
     return this.token('activities', ['SERVICE']);
   }
 
-  async request<T = Record<string, unknown>>(
+  request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+    options: RequestOptions = {},
   ): Promise<Reply<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const res = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+    return requestJson<T>(this.url, method, path, options);
   }
 
   async count(table: string, where = 'true', params: unknown[] = []): Promise<number> {

@@ -5,6 +5,9 @@ import {
   TestTokenIssuer,
   createScratchDatabase,
   testEndpoints,
+  type Reply,
+  type RequestOptions,
+  requestJson,
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -19,11 +22,7 @@ import {
 } from '../../src/webhooks/signed-events';
 import { StandInServices } from './stand-ins';
 
-export interface Reply<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { Reply } from '@commerce/testing';
 
 export interface Payment {
   id: string;
@@ -143,29 +142,12 @@ export class PaymentsTestEnvironment {
     return this.token('activities', ['SERVICE']);
   }
 
-  async request<T = Record<string, unknown>>(
+  request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+    options: RequestOptions = {},
   ): Promise<Reply<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = {};
-    if (text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = text;
-      }
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T };
+    return requestJson<T>(this.url, method, path, options);
   }
 
   charge(

@@ -5,17 +5,16 @@ import {
   TestTokenIssuer,
   createScratchDatabase,
   testEndpoints,
+  type Reply,
+  type RequestOptions,
+  requestJson,
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { AppModule, productsAppOptions } from '../../src/app.module';
 import { type ProductsConfig, productsConfigSchema } from '../../src/config';
 
-export interface Reply<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
+export type { Reply } from '@commerce/testing';
 
 /** One test file's infrastructure: a scratch database, a JWKS issuer, the app(s) it started. */
 export class ProductsTestEnvironment {
@@ -83,19 +82,12 @@ export class RunningProducts {
     this.service = issuer.token([Role.SERVICE]);
   }
 
-  async request<T = Record<string, unknown>>(
+  request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { body?: unknown; token?: string; raw?: string } = {},
+    options: RequestOptions = {},
   ): Promise<Reply<T>> {
-    const headers: Record<string, string> = {};
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.url}${path}`, { method, headers, body });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as T };
+    return requestJson<T>(this.url, method, path, options);
   }
 
   /** Creates a product with `onHand` units (as an admin); fails the test otherwise. */
