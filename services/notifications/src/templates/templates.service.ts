@@ -1,0 +1,93 @@
+import { AppError, ErrorCode } from '@commerce/nest-kit';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { type TemplateDefinition } from './default-templates';
+import { localeCandidates } from './locale';
+import { TEMPLATE_MODEL, type TemplateDocument, templateId } from './template.schema';
+import { type RenderedMessage, TemplateDataError, TemplateRenderer } from './template-renderer';
+
+export interface RenderResult extends RenderedMessage {
+  /** The locale the template was found in (after falling back). */
+  readonly locale: string;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** Stored templates: lookup with locale fallback, rendering, and the seed at start. */
+@Injectable()
+export class TemplatesService {
+  private readonly logger = new Logger(TemplatesService.name);
+  private readonly renderer = new TemplateRenderer();
+
+  constructor(@InjectModel(TEMPLATE_MODEL) private readonly templates: Model<TemplateDocument>) {}
+
+  /**
+   * Renders `key` in the best locale available for `locale` (see localeCandidates). An unknown key
+   * or data the template cannot render with is a 400 VALIDATION_FAILED naming the field.
+   */
+  async render(
+    key: string,
+    locale: string | undefined,
+    data: Record<string, unknown>,
+  ): Promise<RenderResult> {
+    const candidates = localeCandidates(locale);
+    const found = await this.templates
+      .find({ _id: { $in: candidates.map((c) => templateId(key, c)) } })
+      .lean()
+      .exec();
+    const template = candidates
+      .map((candidate) => found.find((t) => t.locale === candidate))
+      .find((t) => t !== undefined);
+    if (!template) throw await this.unknownTemplate(key);
+    try {
+      return { locale: template.locale, ...this.renderer.render(template, data, template.locale) };
+    } catch (error) {
+      if (error instanceof TemplateDataError) {
+        throw new AppError({
+          status: 400,
+          code: ErrorCode.VALIDATION_FAILED,
+          message: `Validation failed: ${error.message}`,
+          details: error.violations,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the built-in templates. Idempotent and safe with several instances starting at once:
+   * each is an upsert keyed by `<key>/<locale>`; a seeded template follows the code's current
+   * version, one an operator replaced (origin `custom`) is left alone.
+   */
+  async seed(definitions: readonly TemplateDefinition[]): Promise<void> {
+    for (const definition of definitions) {
+      this.renderer.compile(definition); // a broken built-in template stops the start
+      const { key, locale, subject, html, text } = definition;
+      try {
+        await this.templates
+          .updateOne(
+            { _id: templateId(key, locale), origin: 'seed' },
+            { $set: { key, locale, subject, html, text }, $setOnInsert: { origin: 'seed' } },
+            { upsert: true },
+          )
+          .exec();
+      } catch (error) {
+        // An operator's own version (origin custom) holds the id, or a twin instance inserted it.
+        if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+      }
+    }
+    this.logger.log(`templates ready (${definitions.length} built-in)`);
+  }
+
+  private async unknownTemplate(key: string): Promise<AppError> {
+    const known = (await this.templates.distinct('key').exec()).sort();
+    const message = `template must be one of: ${known.join(', ')}`;
+    return new AppError({
+      status: 400,
+      code: ErrorCode.VALIDATION_FAILED,
+      message: `Validation failed: unknown template "${key}"; ${message}`,
+      details: [{ field: 'template', constraints: [message] }],
+    });
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { EmailProcessor } from './email.processor';
+import { NotificationStore } from './notification-store';
+
+/** The `email` queue: transactional email of the notifications service. */
+@Module({
+  providers: [NotificationStore, EmailProcessor],
+  exports: [EmailProcessor],
+})
+export class EmailModule {}

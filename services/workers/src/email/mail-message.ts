@@ -1,0 +1,47 @@
+import type { NotificationDocument } from '@commerce/contracts';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { mailboxAddress } from '../config';
+
+export interface ComposedMail {
+  readonly messageId: string;
+  readonly envelope: { readonly from: string; readonly to: readonly string[] };
+  /** The RFC 5322 message (LF line endings; the SMTP data stream writes CRLF and stuffs dots). */
+  readonly raw: Buffer;
+}
+
+/**
+ * The Message-ID of a notification's email: derived from the notification id, so every attempt
+ * (and a duplicate, should one ever slip through) carries the same one, and mail clients that
+ * collapse identical Message-IDs show it once. The domain is the sender's.
+ */
+export function messageIdFor(notificationId: string, from: string): string {
+  const domain = mailboxAddress(from).split('@')[1] ?? 'localhost';
+  return `<${notificationId}@${domain}>`;
+}
+
+/** The email of a notification: rendered subject, text and HTML from the stored document. */
+export async function composeMail(
+  notification: Pick<
+    NotificationDocument,
+    '_id' | 'to' | 'subject' | 'text' | 'html' | 'createdAt'
+  >,
+  from: string,
+): Promise<ComposedMail> {
+  const messageId = messageIdFor(notification._id, from);
+  const node = new MailComposer({
+    from,
+    to: notification.to,
+    subject: notification.subject,
+    text: notification.text,
+    html: notification.html,
+    messageId,
+    date: notification.createdAt,
+    headers: { 'X-Notification-Id': notification._id },
+  }).compile();
+  const raw = await node.build();
+  return {
+    messageId,
+    envelope: { from: mailboxAddress(from), to: [notification.to] },
+    raw,
+  };
+}

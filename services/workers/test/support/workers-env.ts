@@ -1,0 +1,304 @@
+import {
+  type EmailJobData,
+  NOTIFICATIONS_COLLECTION,
+  NotificationChannel,
+  type NotificationDocument,
+  NotificationStatus,
+  QueueName,
+} from '@commerce/contracts';
+import { createApp, listen, loadConfig } from '@commerce/nest-kit';
+import { MailSink, testEndpoints, uniqueName } from '@commerce/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type JobsOptions, Queue } from 'bullmq';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import mongoose, { type Collection, type Connection } from 'mongoose';
+import { AppModule, workersAppOptions } from '../../src/app.module';
+import { type WorkersConfig, workersConfigSchema } from '../../src/config';
+import { EmailProcessor } from '../../src/email/email.processor';
+import { SmtpProxy } from './smtp-proxy';
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+const WORKERS_MAIN = join(REPO_ROOT, 'services', 'workers', 'dist', 'main.js');
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+export interface RunningWorkers {
+  readonly app: NestFastifyApplication;
+  readonly url: string;
+  readonly config: WorkersConfig;
+  readonly processor: EmailProcessor;
+}
+
+/** A workers process started from its build (`services/workers/dist/main.js`). */
+export interface WorkerChild {
+  readonly process: ChildProcess;
+  readonly url: string;
+  readonly output: () => string;
+  /** Resolves with the exit code or signal once the process is gone. */
+  readonly exited: Promise<number | string>;
+}
+
+/**
+ * One test file's world for the workers: a scratch MongoDB database, its own BullMQ prefix, the
+ * real SMTP sink (mailpit, read back with MailSink), an SMTP proxy that can stall conversations,
+ * and workers started in-process or as child processes of the build.
+ */
+export class WorkersTestEnvironment {
+  readonly database = uniqueName('workers');
+  readonly mongoUrl = testEndpoints.mongoUrl(this.database);
+  readonly prefix = uniqueName('q');
+  /** Part of every recipient address of this file, so its mail is found and nothing else. */
+  readonly tag = uniqueName('wk').toLowerCase();
+  readonly sink = new MailSink();
+  readonly proxy = new SmtpProxy();
+  connection!: Connection;
+  notifications!: Collection<NotificationDocument>;
+  queue!: Queue<EmailJobData>;
+  private readonly apps: NestFastifyApplication[] = [];
+  private readonly children: WorkerChild[] = [];
+
+  async setUp(): Promise<void> {
+    this.connection = await mongoose
+      .createConnection(this.mongoUrl, { serverSelectionTimeoutMS: 5000 })
+      .asPromise();
+    this.notifications = this.connection.collection<NotificationDocument>(NOTIFICATIONS_COLLECTION);
+    this.queue = new Queue<EmailJobData>(QueueName.email, {
+      connection: { url: testEndpoints.redisUrl },
+      prefix: this.prefix,
+    });
+    await this.proxy.start();
+  }
+
+  async tearDown(): Promise<void> {
+    for (const child of this.children) child.process.kill('SIGKILL');
+    await Promise.allSettled(this.children.map((child) => child.exited));
+    await Promise.allSettled(this.apps.map((app) => app.close()));
+    await this.queue?.obliterate({ force: true }).catch(() => undefined);
+    await this.queue?.close().catch(() => undefined);
+    await this.proxy.stop();
+    await this.connection?.dropDatabase().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  /** The environment a worker of this file runs with (test-sized timings), plus `env`. */
+  workerEnv(env: Record<string, string> = {}): Record<string, string> {
+    return {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      MONGO_URL: this.mongoUrl,
+      REDIS_URL: testEndpoints.redisUrl,
+      QUEUE_PREFIX: this.prefix,
+      SMTP_URL: `smtp://${testEndpoints.smtp.host}:${testEndpoints.smtp.port}`,
+      MAIL_FROM: 'Commerce Tests <no-reply@commerce.test>',
+      SMTP_TIMEOUT_MS: '5000',
+      EMAIL_CLAIM_LEASE_MS: '3000',
+      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
+      WORKER_SHUTDOWN_GRACE_MS: '5000',
+      ...env,
+    };
+  }
+
+  /** The workers app as main.ts builds it, in this process, on a free port. */
+  async startInProcess(env: Record<string, string> = {}): Promise<RunningWorkers> {
+    const config = loadConfig(workersConfigSchema, this.workerEnv(env));
+    const app = await createApp(AppModule, {
+      ...workersAppOptions(config),
+      config,
+      metrics: { defaultMetrics: false },
+      shutdownHooks: false,
+    });
+    this.apps.push(app);
+    const { url } = await listen(app, { host: '127.0.0.1', port: 0 });
+    const processor = app.get(EmailProcessor);
+    await processor.waitUntilReady();
+    return { app, url, config, processor };
+  }
+
+  /** Stops an in-process app (as SIGTERM would). */
+  async stop(running: RunningWorkers): Promise<void> {
+    const index = this.apps.indexOf(running.app);
+    if (index >= 0) this.apps.splice(index, 1);
+    await running.app.close();
+  }
+
+  /** `node services/workers/dist/main.js` with this file's environment plus `env`. */
+  async spawnWorker(env: Record<string, string> = {}): Promise<WorkerChild> {
+    const port = await freePort();
+    let output = '';
+    const child = spawn(process.execPath, [WORKERS_MAIN], {
+      env: { ...process.env, ...this.workerEnv({ LOG_LEVEL: 'warn', ...env }), PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | string>((done) =>
+      child.once('exit', (code, signal) => done(signal ?? code ?? -1)),
+    );
+    const worker: WorkerChild = {
+      process: child,
+      url: `http://127.0.0.1:${port}`,
+      output: () => output,
+      exited,
+    };
+    this.children.push(worker);
+    await waitUntil(
+      'the worker process to answer /health',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
+        const res = await fetch(`${worker.url}/health`).catch(() => undefined);
+        return res?.ok;
+      },
+      20_000,
+      100,
+    );
+    return worker;
+  }
+
+  /** Stops every worker process this file started (SIGTERM, as an orchestrator would). */
+  async stopWorkers(): Promise<void> {
+    const children = this.children.splice(0);
+    for (const child of children) child.process.kill('SIGTERM');
+    await Promise.all(children.map((child) => child.exited));
+  }
+
+  /** A recipient address unique to this file (and `label`). */
+  recipient(label: string): string {
+    return `${this.tag}-${label}@example.test`;
+  }
+
+  /** Stores an email notification as the notifications service would. */
+  async createNotification(
+    overrides: Partial<NotificationDocument> = {},
+  ): Promise<NotificationDocument> {
+    const id = overrides._id ?? randomUUID();
+    const now = new Date();
+    const doc: NotificationDocument = {
+      _id: id,
+      userId: randomUUID(),
+      channel: NotificationChannel.EMAIL,
+      template: 'order-confirmed',
+      locale: 'en',
+      to: this.recipient(id.slice(0, 8)),
+      data: {},
+      subject: `Order ${id.slice(0, 8)} confirmed`,
+      html: `<p>Order <b>${id}</b></p>`,
+      text: `Order ${id}`,
+      status: NotificationStatus.QUEUED,
+      attempts: 0,
+      lastError: null,
+      idempotencyKey: `test:${id}`,
+      readAt: null,
+      sentAt: null,
+      createdAt: now,
+      updatedAt: now,
+      claimToken: null,
+      claimedAt: null,
+      claimStage: null,
+      claimedBy: null,
+      messageId: null,
+      deliveryUnconfirmed: false,
+      ...overrides,
+    };
+    await this.notifications.insertOne(doc);
+    return doc;
+  }
+
+  /** Enqueues the notification's email job (job id per notification, like the producer's). */
+  async enqueue(doc: NotificationDocument, options: JobsOptions = {}): Promise<string> {
+    const jobId = options.jobId ?? `email-${doc._id}`;
+    await this.queue.add(
+      QueueName.email,
+      { notificationId: doc._id },
+      { attempts: 3, backoff: { type: 'fixed', delay: 200 }, ...options, jobId },
+    );
+    return jobId;
+  }
+
+  find(id: string): Promise<NotificationDocument | null> {
+    return this.notifications.findOne({ _id: id });
+  }
+
+  /** Waits until the notification has left QUEUED, and returns it. */
+  settled(id: string, timeoutMs = 15_000): Promise<NotificationDocument> {
+    return waitUntil(
+      `notification ${id} to leave QUEUED`,
+      async () => {
+        const doc = await this.find(id);
+        return doc && doc.status !== NotificationStatus.QUEUED ? doc : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** How many messages the sink holds for each recipient of this file. */
+  async mailCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const message of await this.sink.search(`to:"${this.tag}"`)) {
+      for (const to of message.To) counts.set(to.Address, (counts.get(to.Address) ?? 0) + 1);
+    }
+    return counts;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+const run = promisify(execFile);
+
+/**
+ * Builds the workers app (and what it depends on) with Nx, once per machine at a time: suites
+ * running in parallel share one build, and Nx's cache makes a build of unchanged sources cheap.
+ */
+export async function buildWorkers(): Promise<void> {
+  const lock = join(tmpdir(), 'commerce-workers-build.lock');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than five minutes belongs to a build that died.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmdirSync(lock);
+      if (Date.now() > deadline) throw new Error(`waited too long for ${lock}`);
+      await sleep(250);
+    }
+  }
+  try {
+    await run('npx', ['nx', 'run', '@commerce/workers:build', '--output-style=static'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NX_TUI: 'false', NX_NO_CLOUD: 'true' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } finally {
+    rmdirSync(lock);
+  }
+  if (!existsSync(WORKERS_MAIN)) throw new Error(`the build did not produce ${WORKERS_MAIN}`);
+}
