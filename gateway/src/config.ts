@@ -81,7 +81,14 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   TRUST_PROXY: trustProxy.default(false),
 
   /** Upstreams that are deployed: proxied, health-checked and merged into /docs. */
-  UPSTREAMS: serviceList.default(['auth', 'products', 'orders', 'payments', 'notifications', 'workers']),
+  UPSTREAMS: serviceList.default([
+    'auth',
+    'products',
+    'orders',
+    'payments',
+    'notifications',
+    'workers',
+  ]),
   AUTH_URL: upstreamUrl('auth'),
   PRODUCTS_URL: upstreamUrl('products'),
   ORDERS_URL: upstreamUrl('orders'),
