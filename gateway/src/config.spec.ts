@@ -16,6 +16,24 @@ describe('gateway config', () => {
         bodyLimitBytes: 262144,
       },
       { name: 'orders', baseUrl: 'http://127.0.0.1:3003', timeoutMs: 5000, bodyLimitBytes: 65536 },
+      {
+        name: 'payments',
+        baseUrl: 'http://127.0.0.1:3004',
+        timeoutMs: 5000,
+        bodyLimitBytes: 1048576,
+      },
+      {
+        name: 'notifications',
+        baseUrl: 'http://127.0.0.1:3005',
+        timeoutMs: 5000,
+        bodyLimitBytes: 1048576,
+      },
+      {
+        name: 'workers',
+        baseUrl: 'http://127.0.0.1:3006',
+        timeoutMs: 5000,
+        bodyLimitBytes: 1048576,
+      },
     ]);
     expect(jwksUrl(config)).toBe('http://127.0.0.1:3001/auth/.well-known/jwks.json');
   });
