@@ -1,6 +1,7 @@
 import type { CreateAppOptions } from '@commerce/nest-kit';
 import { Module } from '@nestjs/common';
 import { EdgeAuthModule } from './auth/edge-auth.module';
+import { BoardSessionModule } from './board/board-session';
 import type { GatewayConfig } from './config';
 import { DocsModule } from './docs/docs.module';
 import { gatewayHealthIndicators } from './health/upstream-health';
@@ -13,7 +14,7 @@ import { GatewayRedisModule } from './redis/redis.module';
  * services; /docs merges their OpenAPI documents.
  */
 @Module({
-  imports: [GatewayRedisModule, EdgeAuthModule, ProxyModule, DocsModule],
+  imports: [GatewayRedisModule, EdgeAuthModule, BoardSessionModule, ProxyModule, DocsModule],
 })
 export class AppModule {}
 
