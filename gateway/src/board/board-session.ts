@@ -68,12 +68,14 @@ export class BoardSessionController implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', async (request) => {
+    fastify.addHook('onRequest', (request, _reply, done) => {
       const path = request.url.split('?')[0] ?? '';
-      if (path !== BOARD_PATH && !path.startsWith(`${BOARD_PATH}/`)) return;
-      if (request.headers.authorization) return;
-      const token = boardCookieToken(request.headers.cookie);
-      if (token) request.headers.authorization = `Bearer ${token}`;
+      const onBoard = path === BOARD_PATH || path.startsWith(`${BOARD_PATH}/`);
+      const token = onBoard ? boardCookieToken(request.headers.cookie) : undefined;
+      if (token && !request.headers.authorization) {
+        request.headers.authorization = `Bearer ${token}`;
+      }
+      done();
     });
   }
 

@@ -120,7 +120,7 @@ export class BullBoard implements IServerAdapter, OnModuleInit {
       for (const path of [route.route].flat()) {
         for (const method of [route.method].flat()) {
           fastify.route({
-            method: method.toUpperCase() as 'GET',
+            method: method.toUpperCase(),
             url: `${BOARD_ROUTE}${path}`,
             preHandler,
             handler: (request, reply) => this.api(route, request, reply),

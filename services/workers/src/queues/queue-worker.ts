@@ -1,6 +1,6 @@
 import { MetricsService } from '@commerce/nest-kit';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type RateLimiterOptions, UnrecoverableError, Worker } from 'bullmq';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkersConfig } from '../config';
@@ -24,6 +24,8 @@ export abstract class QueueWorker<Data, Outcome extends string>
 {
   protected abstract readonly queueName: string;
   protected abstract readonly concurrency: number;
+  /** BullMQ's rate limiter for this queue (at most `max` jobs per `duration` ms), if any. */
+  protected readonly limiter: RateLimiterOptions | undefined = undefined;
   protected readonly logger: Logger;
   private worker: Worker<Data, Outcome> | undefined;
 
@@ -53,6 +55,7 @@ export abstract class QueueWorker<Data, Outcome extends string>
         lockDuration: this.config.WORKER_LOCK_DURATION_MS,
         stalledInterval: this.config.WORKER_STALLED_INTERVAL_MS,
         maxStalledCount: this.config.WORKER_MAX_STALLED_COUNT,
+        ...(this.limiter ? { limiter: this.limiter } : {}),
       },
     );
     worker.on('error', (error) => {
