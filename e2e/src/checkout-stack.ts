@@ -31,6 +31,8 @@ export interface CheckoutStack {
     AppProcess
   >;
   superAdmin: { email: string; password: string };
+  /** Prefix of this stack's BullMQ keys (email, campaign-email, analytics). */
+  queuePrefix: string;
   /** A SERVICE token for the services' internal routes (not reachable through the gateway). */
   serviceToken(): Promise<string>;
   stop(): Promise<void>;
@@ -57,6 +59,7 @@ export async function startCheckoutStack(
     activities: uniqueName('activities-secret'),
     payments: uniqueName('payments-secret'),
     workers: uniqueName('workers-secret'),
+    notifications: uniqueName('notifications-secret'),
     e2e: uniqueName('e2e-secret'),
   };
   const port = async () => freePort();
@@ -98,6 +101,7 @@ export async function startCheckoutStack(
     DATABASE_URL: await db('products'),
     REDIS_URL: testEndpoints.redisUrl,
     AUTH_JWKS_URL: jwks,
+    QUEUE_PREFIX: queuePrefix,
     ...extra('products'),
   });
   const orders = new AppProcess('orders', 'services/orders', ports.orders, {
@@ -105,6 +109,7 @@ export async function startCheckoutStack(
     REDIS_URL: testEndpoints.redisUrl,
     AUTH_JWKS_URL: jwks,
     PRODUCTS_URL: url('products'),
+    QUEUE_PREFIX: queuePrefix,
     TEMPORAL_ADDRESS: testEndpoints.temporalAddress,
     CHECKOUT_REVIEW_THRESHOLD: String(options.reviewThreshold ?? 1_000_000),
     CHECKOUT_REVIEW_TIMEOUT_MS: '300000',
@@ -131,6 +136,10 @@ export async function startCheckoutStack(
       REDIS_URL: testEndpoints.redisUrl,
       QUEUE_PREFIX: queuePrefix,
       AUTH_JWKS_URL: jwks,
+      AUTH_URL: url('auth'),
+      SERVICE_CLIENT_ID: 'notifications',
+      SERVICE_CLIENT_SECRET: secrets.notifications,
+      PUBLIC_BASE_URL: `${url('gateway')}/api`,
       EMAIL_BACKOFF_MS: '500',
       ...extra('notifications'),
     },
@@ -139,6 +148,8 @@ export async function startCheckoutStack(
     MONGO_URL: mongoUrl,
     REDIS_URL: testEndpoints.redisUrl,
     QUEUE_PREFIX: queuePrefix,
+    DATABASE_URL: await db('analytics'),
+    AUTH_JWKS_URL: jwks,
     SMTP_URL: `smtp://${testEndpoints.smtp.host}:${testEndpoints.smtp.port}`,
     ...extra('workers'),
   });
@@ -217,5 +228,5 @@ export async function startCheckoutStack(
     if (res.status !== 200) throw new Error(`service token: ${res.status}`);
     return res.body.accessToken;
   };
-  return { api: `${gateway.url}/api`, apps, superAdmin, serviceToken, stop };
+  return { api: `${gateway.url}/api`, apps, superAdmin, queuePrefix, serviceToken, stop };
 }

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { checkoutWorkflowId, SearchAttribute } from '@commerce/contracts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkoutWorkflowId, QueueName, SearchAttribute } from '@commerce/contracts';
 import { connectTestTemporal, MailSink, temporalCli, testEndpoints } from '@commerce/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Queue } from 'bullmq';
 import {
   apiClient,
   checkout,
@@ -13,6 +15,7 @@ import {
   waitForOrder,
   type Call,
   type CheckoutStack,
+  type Shopper,
   type Tokens,
 } from '../src';
 
@@ -238,4 +241,151 @@ describe('checkout end to end', () => {
     });
     expect(again.status).toBe(409);
   });
+
+  // The four checkouts above, as the analytics pipeline saw them: two COMPLETED (39.98 and
+  // 600.00), one FAILED (declined), one CANCELLED; every shopper created a cart and checked out.
+  it('counts those checkouts in the analytics summary, each once however often it is delivered', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const summaryPath = `/admin/analytics/summary?from=${today}&to=${today}`;
+    const summary = async () =>
+      (await call<AnalyticsSummary>('GET', summaryPath, { token: admin })).body;
+    const expected = { COMPLETED: 2, FAILED: 1, CANCELLED: 1 };
+    const first = await eventually(summary, (s) => s.orders?.total === 4 && s.funnel.paid === 2);
+    expect(first.orders.byStatus).toEqual(expected);
+    expect(first.funnel).toEqual({ carts: 4, checkouts: 4, paid: 2 });
+    expect(first.revenue).toEqual([{ currency: expect.any(String), amount: 63_998, orders: 2 }]);
+    expect(first.topProducts.map((p) => p.units)).toEqual([2, 2]);
+
+    // A customer who is not an admin sees nothing of it.
+    const shopper = await registerShopper(call);
+    expect((await call('GET', summaryPath, { token: shopper.token })).status).toBe(403);
+
+    // Redelivery: every order event again, as new jobs (a producer that lost its acknowledgement),
+    // then a marker event so the test knows the queue got past them.
+    const queue = new Queue(QueueName.analytics, {
+      connection: { url: testEndpoints.redisUrl },
+      prefix: stack.queuePrefix,
+    });
+    try {
+      const completed = await queue.getJobs(['completed'], 0, 1000);
+      const orderEvents = completed
+        .map((job) => job.data as { id: string; type: string })
+        .filter((event) => event.type.startsWith('order.'));
+      expect(orderEvents).toHaveLength(4);
+      for (const event of orderEvents) await queue.add(event.type, event);
+      const marker = await registerShopper(call);
+      const product = await stockedProduct(call, admin, { price: 100, onHand: 1 });
+      await call('POST', '/cart/items', {
+        token: marker.token,
+        body: { productId: product.id, quantity: 1 },
+      });
+      const after = await eventually(summary, (s) => s.funnel.carts === 5);
+      expect(after.orders.byStatus).toEqual(expected);
+      expect(after.funnel).toEqual({ carts: 5, checkouts: 4, paid: 2 });
+      expect(after.revenue).toEqual(first.revenue);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('sends a campaign through the gateway once per recipient and honours an unsubscribe', async () => {
+    const shoppers = [await registerShopper(call), await registerShopper(call)];
+    const run = async (subject: string) => {
+      const created = await call<Campaign>('POST', '/admin/campaigns', {
+        token: admin,
+        body: { subject, template: 'newsletter', audience: { userIds: shoppers.map((s) => s.id) } },
+      });
+      expect(created.status).toBe(202);
+      return eventually(
+        async () =>
+          (await call<Campaign>('GET', `/admin/campaigns/${created.body.id}`, { token: admin }))
+            .body,
+        (c) => c.status === 'COMPLETED',
+      );
+    };
+
+    const first = await run('Autumn news');
+    expect(first).toMatchObject({ total: 2, sent: 2, failed: 0, suppressed: 0 });
+    const [ada, bob] = shoppers as [Shopper, Shopper];
+    const [email] = await mail.waitFor(`to:"${ada.email}" subject:"Autumn news"`, 1, 30_000);
+    const body = await mail.message(email!.ID);
+    const link = /https?:\/\/\S+\/notifications\/unsubscribe\?token=[\w.%-]+/.exec(body.Text)?.[0];
+    expect(link).toBeDefined();
+    // The link points at the gateway's public route; follow it there.
+    const unsubscribe = await fetch(
+      `${stack.api}/notifications/unsubscribe${link!.slice(link!.indexOf('?'))}`,
+    );
+    expect(unsubscribe.status).toBe(200);
+
+    const second = await run('Winter news');
+    expect(second).toMatchObject({ total: 2, sent: 1, suppressed: 1 });
+    await mail.waitFor(`to:"${bob.email}" subject:"Winter news"`, 1, 30_000);
+    expect(await mail.search(`to:"${ada.email}" subject:"Winter news"`)).toEqual([]);
+    expect(await mail.search(`to:"${bob.email}" subject:"Autumn news"`)).toHaveLength(1);
+  });
+
+  it('shows the queues in Bull Board to an admin, through the gateway only with a token', async () => {
+    expect((await fetch(`${stack.api}/admin/queues/api/queues`)).status).toBe(401);
+    const shopper = await registerShopper(call);
+    const refused = await fetch(`${stack.api}/admin/queues/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shopper.token}` },
+    });
+    expect(refused.status).toBe(403);
+
+    const session = await fetch(`${stack.api}/admin/queues/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(session.status).toBe(204);
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await fetch(`${stack.api}/admin/queues/`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<base href="/api/admin/queues/"');
+    const script = /src="(static\/js\/main[^"]+)"/.exec(html)?.[1];
+    expect(
+      (await fetch(`${stack.api}/admin/queues/${script}`, { headers: { cookie } })).status,
+    ).toBe(200);
+
+    const queues = await fetch(`${stack.api}/admin/queues/api/queues`, { headers: { cookie } });
+    expect(queues.status).toBe(200);
+    const listed = ((await queues.json()) as { queues: { name: string }[] }).queues.map(
+      (q) => q.name,
+    );
+    expect(listed).toEqual(expect.arrayContaining(['email', 'campaign-email', 'analytics']));
+
+    const metrics = await (await fetch(`${stack.apps.workers.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /bullmq_queue_jobs\{[^}]*queue="campaign-email"[^}]*state="completed"[^}]*\} [1-9]/,
+    );
+  });
 });
+
+interface AnalyticsSummary {
+  orders: { total: number; byStatus: Record<string, number> };
+  revenue: { currency: string; amount: number; orders: number }[];
+  topProducts: { productId: string; units: number; revenue: number }[];
+  funnel: { carts: number; checkouts: number; paid: number };
+}
+interface Campaign {
+  id: string;
+  status: string;
+  total: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+}
+
+/** Polls `read` until `done` holds (the pipelines are asynchronous), for up to 60 s. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  let last = await read();
+  while (!done(last)) {
+    if (Date.now() > deadline)
+      throw new Error(`gave up waiting; last seen ${JSON.stringify(last)}`);
+    await sleep(250);
+    last = await read();
+  }
+  return last;
+}

@@ -20,7 +20,8 @@ export interface AppSpec {
  * Production sets SERVICE_ACCOUNTS (auth) and SERVICE_CLIENT_SECRET (each caller) from secrets.
  */
 const DEV_SERVICE_ACCOUNTS =
-  'activities:dev-activities-secret,payments:dev-payments-secret,workers:dev-workers-secret';
+  'activities:dev-activities-secret,payments:dev-payments-secret,workers:dev-workers-secret,' +
+  'notifications:dev-notifications-secret';
 
 export const APPS: AppSpec[] = [
   {

@@ -1,1 +1,2 @@
-export {};
+export * from './analytics-publisher';
+export * from './publisher-config';

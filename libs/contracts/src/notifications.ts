@@ -1,3 +1,5 @@
+import type { UserRole } from './auth';
+
 /** Notification contracts shared by the notifications service, the workers and the activities. */
 
 export const NotificationChannel = {
@@ -20,6 +22,8 @@ export const NotificationTemplate = {
   ORDER_FAILED: 'order-failed',
   ORDER_CANCELLED: 'order-cancelled',
   WELCOME: 'welcome',
+  /** Campaign template: `name`, `email`, `unsubscribeUrl`. */
+  NEWSLETTER: 'newsletter',
 } as const;
 export type NotificationTemplate = (typeof NotificationTemplate)[keyof typeof NotificationTemplate];
 
@@ -106,3 +110,163 @@ export interface NotificationDocument {
    */
   deliveryUnconfirmed?: boolean;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bulk email campaigns: created by admins in the notifications service, fanned out into the
+// `campaign-email` queue (QueueName.campaign) and delivered by the workers process.
+
+export const CampaignStatus = {
+  /** Stored; the fan-out has not started yet. */
+  CREATED: 'CREATED',
+  /** The audience is being read from the auth service and enqueued (emails already go out). */
+  FANNING_OUT: 'FANNING_OUT',
+  /** Everyone is enqueued; emails go out. */
+  SENDING: 'SENDING',
+  /** Every recipient is sent, failed or suppressed. */
+  COMPLETED: 'COMPLETED',
+  /** Workers defer this campaign's jobs without sending until it is resumed. */
+  PAUSED: 'PAUSED',
+  /** Remaining recipients are dropped without sending. */
+  CANCELLED: 'CANCELLED',
+} as const;
+export type CampaignStatus = (typeof CampaignStatus)[keyof typeof CampaignStatus];
+
+/** Who receives a campaign: every user, the holders of a role, or listed users. */
+export type CampaignAudience = { all: true } | { role: UserRole } | { userIds: string[] };
+
+/** Admin `POST /admin/campaigns` body. `subject` is a Handlebars template like the body. */
+export interface CreateCampaignRequest {
+  subject: string;
+  /** Key of a stored template (e.g. `newsletter`); rendered with `name`, `email`, `unsubscribeUrl`. */
+  template: string;
+  audience: CampaignAudience;
+  /** BCP 47 tag; the template's best locale is used (falls back to `en`). */
+  locale?: string;
+}
+
+export interface CampaignView {
+  id: string;
+  status: CampaignStatus;
+  subject: string;
+  template: string;
+  /** The template locale actually used. */
+  locale: string;
+  audience: CampaignAudience;
+  /** Recipients found so far (final once the fan-out is done): queued + suppressed at fan-out. */
+  total: number;
+  /** Jobs enqueued. */
+  queued: number;
+  sent: number;
+  failed: number;
+  /** Recipients skipped because their address is on the suppression list. */
+  suppressed: number;
+  /** Recipients dropped because the campaign was cancelled before their turn. */
+  cancelled: number;
+  /** Counted as sent without the SMTP server's answer (the sender died after handing over). */
+  unconfirmed: number;
+  fanoutDone: boolean;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/** The variables every campaign template may use. */
+export interface CampaignTemplateData {
+  name: string;
+  email: string;
+  unsubscribeUrl: string;
+}
+
+/** The part of a template a campaign snapshots at creation (Handlebars sources). */
+export interface CampaignTemplateSnapshot {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** The campaigns collection (notifications database); the workers read it, never write it. */
+export const CAMPAIGNS_COLLECTION = 'campaigns';
+
+export interface CampaignDocument {
+  /** A UUID. */
+  _id: string;
+  subject: string;
+  template: string;
+  locale: string;
+  audience: CampaignAudience;
+  /** The template as it was when the campaign was created; the workers render from it. */
+  snapshot: CampaignTemplateSnapshot;
+  status: CampaignStatus;
+  /** The status to return to on resume. */
+  resumeTo: CampaignStatus | null;
+  total: number;
+  queued: number;
+  fanoutDone: boolean;
+  /** Where the fan-out goes on (auth's keyset cursor, or an offset into `userIds`). */
+  fanoutCursor: string | null;
+  /** Pages enqueued so far (a cursor alone cannot say whether the first page was done). */
+  fanoutPages: number;
+  /** The fan-out lease: the instance that fans the campaign out, until when. */
+  fanoutOwner: string | null;
+  fanoutLeaseUntil: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+/** Payload of a `campaign-email` job: everything the worker needs besides the campaign doc. */
+export interface CampaignJobData {
+  campaignId: string;
+  userId: string;
+  email: string;
+  name: string;
+  /** The public unsubscribe link (its token is signed by the notifications service). */
+  unsubscribeUrl: string;
+}
+
+/** One recipient a campaign could not deliver to (`GET /admin/campaigns/:id/failures`). */
+export interface CampaignFailure {
+  userId: string;
+  email: string;
+  error: string;
+  failedAt: string;
+}
+
+/**
+ * Redis keys of a campaign's delivery state, shared by the notifications service (status,
+ * suppression at fan-out, progress) and the workers (claims and counters). The campaign id is a
+ * hash tag so one campaign's keys live in one slot (the Lua scripts touch them together).
+ */
+export function campaignKeys(prefix: string, campaignId: string) {
+  const base = `${prefix}:campaign:{${campaignId}}`;
+  return {
+    /** String: the campaign status, written by the notifications service on every change. */
+    status: `${base}:status`,
+    /** Hash userId -> delivery state of that recipient (see the workers' campaign store). */
+    recipients: `${base}:recipients`,
+    /** Hash of counters: sent, failed, suppressed, cancelled, unconfirmed, total (when known). */
+    counters: `${base}:counters`,
+    /** List of JSON CampaignFailure, oldest first. */
+    failures: `${base}:failures`,
+  };
+}
+
+/** Redis set of suppressed (unsubscribed) addresses, lower-cased; mirrors MongoDB. */
+export const campaignSuppressionKey = (prefix: string) => `${prefix}:campaign:suppressed`;
+
+/** The collection of suppressed addresses (`_id` = lower-cased address). */
+export const SUPPRESSIONS_COLLECTION = 'suppressions';
+
+/**
+ * Final per-recipient states in the campaign's `recipients` hash (a recipient being delivered
+ * holds `claim:<token>:<ms>` or `handover:<token>:<ms>` instead, see the workers' campaign store).
+ */
+export const CampaignRecipientState = {
+  SENT: 'sent',
+  /** Counted as sent, without the SMTP server's answer (also counted in `sent`). */
+  UNCONFIRMED: 'unconfirmed',
+  FAILED: 'failed',
+  SUPPRESSED: 'suppressed',
+  CANCELLED: 'cancelled',
+} as const;

@@ -26,6 +26,8 @@ export class TestTokenIssuer {
 
   /** Serves `{keys: [jwk]}` on a free loopback port; `jwksUrl` says where. */
   async start(): Promise<void> {
+    // A second server would replace the first, which then never closes and keeps Jest alive.
+    if (this.server) throw new Error('TestTokenIssuer is already started');
     const body = JSON.stringify({ keys: [this.jwk] });
     this.server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
@@ -38,6 +40,7 @@ export class TestTokenIssuer {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.server = undefined;
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
   }

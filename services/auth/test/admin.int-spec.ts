@@ -227,6 +227,31 @@ describe('auth service: roles, service accounts, internal users', () => {
       ]);
     });
 
+    it('filters /internal/users by ids, comma-separated or repeated', async () => {
+      const token = await serviceToken();
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      type Page = { items: { id: string }[]; nextCursor: string | null };
+      const joined = await auth.request<Page>('GET', `/internal/users?ids=${alice.id},${unknown}`, {
+        token,
+      });
+      expect(joined.status).toBe(200);
+      expect(joined.body.items.map((u) => u.id)).toEqual([alice.id]);
+      const repeated = await auth.request<Page>(
+        'GET',
+        `/internal/users?ids=${alice.id}&ids=${bob.id}&limit=1`,
+        { token },
+      );
+      expect(repeated.body.items).toHaveLength(1);
+      expect(repeated.body.nextCursor).toBe(repeated.body.items[0]?.id);
+      const bad = await auth.request<{ code: string; message: string }>(
+        'GET',
+        '/internal/users?ids=nope',
+        { token },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/ids/);
+    });
+
     it('refuses /internal/users to user tokens, even SUPER_ADMIN', async () => {
       const customer = (await auth.login('bob@example.com')).body.accessToken;
       const res = await auth.request('GET', '/internal/users', { token: customer });

@@ -8,10 +8,11 @@ import { Module } from '@nestjs/common';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { NotificationsConfig } from './config';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { DatabaseModule } from './database/database.module';
 import { NotificationsModule } from './notifications/notifications.module';
 
-/** The notifications service: templates, channels and in-app notifications. */
+/** The notifications service: templates, channels, in-app notifications and campaigns. */
 @Module({
   imports: [
     DatabaseModule,
@@ -23,6 +24,7 @@ import { NotificationsModule } from './notifications/notifications.module';
       }),
     }),
     NotificationsModule,
+    CampaignsModule,
   ],
 })
 export class AppModule {}

@@ -25,7 +25,7 @@ describe('notifications service edges', () => {
     );
   });
 
-  it('documents every route in OpenAPI, each with a bearer requirement', async () => {
+  it('documents every route in OpenAPI, each with a bearer requirement but the unsubscribe link', async () => {
     const res = await env.request<{
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     }>('GET', '/docs-json');
@@ -36,15 +36,24 @@ describe('notifications service edges', () => {
         '/notifications/{id}/read',
         '/internal/notifications',
         '/internal/notifications/{id}',
+        '/admin/campaigns',
+        '/admin/campaigns/{id}',
+        '/admin/campaigns/{id}/failures',
+        '/admin/campaigns/{id}/pause',
+        '/admin/campaigns/{id}/resume',
+        '/admin/campaigns/{id}/cancel',
+        '/notifications/unsubscribe',
       ]),
     );
     for (const [path, operations] of Object.entries(res.body.paths)) {
       if (path.startsWith('/health') || path === '/metrics') continue;
+      // Opened from an email, with the token in the link instead of a bearer token.
+      const isPublic = path === '/notifications/unsubscribe';
       for (const [method, operation] of Object.entries(operations)) {
         expect({ path, method, security: operation.security }).toEqual({
           path,
           method,
-          security: [{ bearer: [] }],
+          security: isPublic ? undefined : [{ bearer: [] }],
         });
       }
     }
@@ -87,14 +96,15 @@ describe('notifications service edges', () => {
 
   it('seeds the built-in templates once, however many instances start', async () => {
     const templates = env.connection.collection('templates');
-    expect(await templates.countDocuments()).toBe(8);
+    // Five templates (welcome, order confirmed / cancelled / failed, newsletter) in en and de.
+    expect(await templates.countDocuments()).toBe(10);
     await templates.updateOne(
       { _id: 'welcome/en' as never },
       { $set: { origin: 'custom', subject: 'Hello {{name}}, nice to meet you' } },
     );
     await Promise.all([env.startApp(), env.startApp()]);
-    expect(await templates.countDocuments()).toBe(8);
-    expect(await templates.countDocuments({ origin: 'seed' })).toBe(7);
+    expect(await templates.countDocuments()).toBe(10);
+    expect(await templates.countDocuments({ origin: 'seed' })).toBe(9);
     const res = await env.send({
       template: 'welcome',
       data: { name: 'Ada' },

@@ -98,7 +98,7 @@ describe('POST /internal/notifications', () => {
         {
           field: 'template',
           constraints: [
-            'template must be one of: order-cancelled, order-confirmed, order-failed, welcome',
+            'template must be one of: newsletter, order-cancelled, order-confirmed, order-failed, welcome',
           ],
         },
       ],

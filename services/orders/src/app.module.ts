@@ -6,6 +6,7 @@ import {
 } from '@commerce/nest-kit';
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OrdersAnalyticsModule } from './analytics/analytics.module';
 import { CartModule } from './cart/cart.module';
 import { CheckoutClientModule, CheckoutModule } from './checkout/checkout.module';
 import { CheckoutClient } from './checkout/checkout-client';
@@ -24,6 +25,7 @@ import { OrdersModule } from './orders/orders.module';
         redisUrl: config.REDIS_URL,
       }),
     }),
+    OrdersAnalyticsModule,
     CheckoutClientModule,
     CartModule,
     OrdersModule,

@@ -1,3 +1,4 @@
+import { analyticsPublisherEnv } from '@commerce/analytics-publisher';
 import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
 import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
 import { z } from 'zod';
@@ -14,6 +15,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
   /** Revoked access tokens are looked up here (the kit's verifier). */
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** QUEUE_PREFIX and the ANALYTICS_* variables of the `analytics` queue's producers. */
+  ...analyticsPublisherEnv,
   AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
     `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,
   ),

@@ -1,3 +1,4 @@
+import { analyticsPublisherEnv } from '@commerce/analytics-publisher';
 import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
 import {
   type ConfigOf,
@@ -19,6 +20,8 @@ export const productsConfigSchema = baseConfigSchema.extend({
   DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(20),
   /** Redis holding the revoked access-token ids the auth service writes. */
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** QUEUE_PREFIX and the ANALYTICS_* variables of the `analytics` queue's producers. */
+  ...analyticsPublisherEnv,
   /** The auth service's JWKS, which verifies access tokens. */
   AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
     `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,

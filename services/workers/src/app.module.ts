@@ -1,16 +1,42 @@
-import { type CreateAppOptions, redisHealthIndicator } from '@commerce/nest-kit';
+import {
+  APP_CONFIG,
+  type CreateAppOptions,
+  KitAuthModule,
+  redisHealthIndicator,
+} from '@commerce/nest-kit';
 import { Module } from '@nestjs/common';
 import type { Connection } from 'mongoose';
+import { DataSource } from 'typeorm';
+import { AnalyticsModule } from './analytics/analytics.module';
 import type { WorkersConfig } from './config';
 import { MONGO_CONNECTION, MongoModule } from './database/mongo.module';
+import { WorkersPostgresModule } from './database/postgres.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { EmailModule } from './email/email.module';
+import { QueuesModule } from './queues/queues.module';
 
 /**
- * The workers process: one module per BullMQ queue (email for now; bulk campaign email and
- * analytics come as their own modules). Its HTTP side is only the kit's /health and /metrics.
+ * The workers process: one module per BullMQ queue (transactional email, campaign email,
+ * analytics), plus a look at all of them (Bull Board, queue gauges). Over HTTP: the analytics
+ * routes, Bull Board, and the kit's /health and /metrics.
  */
 @Module({
-  imports: [MongoModule, EmailModule],
+  imports: [
+    MongoModule,
+    WorkersPostgresModule,
+    // App-wide: every route needs a verified token unless @Public (the kit's /health, /metrics).
+    KitAuthModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: WorkersConfig) => ({
+        jwksUrl: config.AUTH_JWKS_URL,
+        redisUrl: config.REDIS_URL,
+      }),
+    }),
+    EmailModule,
+    CampaignsModule,
+    AnalyticsModule,
+    QueuesModule,
+  ],
 })
 export class AppModule {}
 
@@ -28,11 +54,16 @@ export function workersAppOptions(config: WorkersConfig): Omit<CreateAppOptions,
           },
         },
         redisHealthIndicator({ url: config.REDIS_URL }),
+        {
+          name: 'postgres',
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => () => dataSource.query('select 1'),
+        },
       ],
     },
     openApi: {
       title: 'Workers',
-      description: 'BullMQ processors (email); only health and metrics over HTTP.',
+      description: 'BullMQ processors (email, analytics) and the analytics routes.',
       version: '0.1.0',
     },
   };

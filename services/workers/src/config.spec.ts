@@ -37,3 +37,28 @@ describe('workers config', () => {
     expect(() => mailboxAddress('Shop')).toThrow();
   });
 });
+
+describe('workers config: analytics and auth', () => {
+  it('has working defaults', () => {
+    expect(loadConfig(workersConfigSchema, {})).toMatchObject({
+      AUTH_JWKS_URL: 'http://127.0.0.1:3001/auth/.well-known/jwks.json',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/commerce_analytics',
+      DATABASE_POOL_SIZE: 10,
+      ANALYTICS_CONCURRENCY: 10,
+      ANALYTICS_MAX_RANGE_DAYS: 366,
+      ANALYTICS_ENQUEUE_TIMEOUT_MS: 2000,
+    });
+  });
+
+  it('names a bad variable', () => {
+    expect(() => loadConfig(workersConfigSchema, { DATABASE_URL: 'mysql://db/x' })).toThrow(
+      /DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(() => loadConfig(workersConfigSchema, { ANALYTICS_CONCURRENCY: '0' })).toThrow(
+      /ANALYTICS_CONCURRENCY: expected a number between 1 and 1000/,
+    );
+    expect(() => loadConfig(workersConfigSchema, { ANALYTICS_MAX_RANGE_DAYS: 'x' })).toThrow(
+      /ANALYTICS_MAX_RANGE_DAYS/,
+    );
+  });
+});

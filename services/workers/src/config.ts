@@ -1,5 +1,12 @@
-import { QUEUE_PREFIX, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import { JWKS_PATH, QUEUE_PREFIX, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envQueuePrefix,
+  envUrl,
+} from '@commerce/nest-kit';
 import { z } from 'zod';
 
 // "Shop <shop@example.com>" or "shop@example.com".
@@ -24,11 +31,23 @@ export const workersConfigSchema = baseConfigSchema.extend({
     'mongodb://127.0.0.1:27017/commerce_notifications',
   ),
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** The auth service's JWKS, which verifies access tokens (internal and admin routes). */
+  AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
+    `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,
+  ),
+  /** The analytics read model (PostgreSQL, migrated at start). */
+  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
+    'postgres://postgres@127.0.0.1:5432/commerce_analytics',
+  ),
+  DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
+  /** Analytics jobs one process applies at once. */
+  ANALYTICS_CONCURRENCY: envInt({ min: 1, max: 1000 }).default(10),
+  /** Longest range (in days, both ends included) GET /admin/analytics/summary accepts. */
+  ANALYTICS_MAX_RANGE_DAYS: envInt({ min: 1, max: 3660 }).default(366),
+  /** How long POST /internal/analytics/events waits for Redis before answering 503. */
+  ANALYTICS_ENQUEUE_TIMEOUT_MS: envInt({ min: 50, max: 60_000 }).default(2000),
   /** Prefix of the BullMQ keys; the producers (notifications service) must use the same one. */
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-"')
-    .default(QUEUE_PREFIX),
+  QUEUE_PREFIX: envQueuePrefix().default(QUEUE_PREFIX),
   /** `smtp://[user:pass@]host:port` (STARTTLS when offered) or `smtps://` (TLS from the start). */
   SMTP_URL: envUrl(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z
@@ -48,12 +67,30 @@ export const workersConfigSchema = baseConfigSchema.extend({
    * whose holder has not reached the SMTP hand-over can be taken over (its holder is presumed dead).
    */
   EMAIL_CLAIM_LEASE_MS: envInt({ min: 500, max: 3_600_000 }).default(60_000),
+  /** Campaign email jobs one process works on at once. */
+  CAMPAIGN_CONCURRENCY: envInt({ min: 1, max: 1000 }).default(50),
+  /** Campaign emails per second, across every workers process (BullMQ limiter); 0: unlimited. */
+  CAMPAIGN_RATE_LIMIT_PER_SECOND: envInt({ min: 0, max: 100_000 }).default(0),
+  /** SMTP connections of campaign email, apart from transactional email's SMTP_POOL_SIZE. */
+  CAMPAIGN_SMTP_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
+  /** Like EMAIL_CLAIM_LEASE_MS, for one recipient of a campaign. */
+  CAMPAIGN_CLAIM_LEASE_MS: envInt({ min: 500, max: 3_600_000 }).default(60_000),
+  /** How long a job of a paused campaign waits before it looks at the campaign again. */
+  CAMPAIGN_PAUSE_RECHECK_MS: envInt({ min: 50, max: 600_000 }).default(5000),
   /** BullMQ job lock; a job whose lock expires (its worker died) is handed to another worker. */
   WORKER_LOCK_DURATION_MS: envInt({ min: 500, max: 600_000 }).default(30_000),
   /** How often a worker looks for such stalled jobs. */
   WORKER_STALLED_INTERVAL_MS: envInt({ min: 200, max: 600_000 }).default(30_000),
   /** A job that stalls more often than this is failed (a message that keeps killing workers). */
   WORKER_MAX_STALLED_COUNT: envInt({ min: 0, max: 100 }).default(2),
+  /**
+   * The path under which browsers see Bull Board (the UI loads its files and API relative to it):
+   * through the gateway, `/api/admin/queues`.
+   */
+  BULL_BOARD_BASE_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_-]*$/, 'expected an absolute URL path such as /api/admin/queues')
+    .default('/api/admin/queues'),
   /** On SIGTERM, active jobs get this long to finish before they are abandoned to other workers. */
   WORKER_SHUTDOWN_GRACE_MS: envInt({ min: 0, max: 600_000 }).default(20_000),
 });

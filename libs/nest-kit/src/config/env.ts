@@ -70,3 +70,8 @@ export function envBool() {
       return z.NEVER;
     });
 }
+
+/** A BullMQ key prefix (QUEUE_PREFIX): producers and the workers process must share it. */
+export function envQueuePrefix() {
+  return z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-"');
+}

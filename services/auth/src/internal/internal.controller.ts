@@ -22,7 +22,7 @@ export class InternalController {
   @ApiOkResponse({ type: InternalUserPageDto })
   async list(@Query() query: InternalUsersQueryDto): Promise<InternalUserPageDto> {
     // One extra row tells whether another page follows.
-    const rows = await this.users.listAfter(query.cursor, query.limit + 1, query.role);
+    const rows = await this.users.listAfter(query.cursor, query.limit + 1, query.role, query.ids);
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return {

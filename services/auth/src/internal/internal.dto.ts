@@ -1,7 +1,7 @@
 import { USER_ROLES, type UserRole } from '@commerce/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { UserDto } from '../users/users.dto';
 
 export class InternalUsersQueryDto {
@@ -25,6 +25,28 @@ export class InternalUsersQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'cursor must be a cursor returned by the previous page' })
   readonly cursor?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Only these users (ids comma-separated, or the parameter repeated; at most 1000). Unknown ids are left out',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => toIdList(value))
+  @IsArray()
+  @ArrayMaxSize(1000, { message: 'ids must list at most 1000 ids' })
+  @IsUUID('all', { each: true, message: 'ids must be user ids (UUIDs)' })
+  readonly ids?: string[];
+}
+
+/** `?ids=a,b&ids=c` -> ['a', 'b', 'c'] (anything else is left for the validators to refuse). */
+function toIdList(value: unknown): unknown {
+  const parts = Array.isArray(value) ? value : [value];
+  if (!parts.every((part) => typeof part === 'string')) return value;
+  return parts
+    .flatMap((part) => part.split(','))
+    .map((id) => id.trim())
+    .filter(Boolean);
 }
 
 export class InternalUserPageDto {

@@ -95,10 +95,16 @@ export class UsersService {
    * Keyset pagination by id for bulk readers (campaign fan-out): stable while users register,
    * and as fast on the last page as on the first.
    */
-  listAfter(after: string | undefined, limit: number, role?: UserRole): Promise<UserEntity[]> {
+  listAfter(
+    after: string | undefined,
+    limit: number,
+    role?: UserRole,
+    ids?: readonly string[],
+  ): Promise<UserEntity[]> {
     const query = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC').take(limit);
     if (after) query.andWhere('u.id > :after', { after });
     if (role) query.andWhere(':role = any(u.roles)', { role });
+    if (ids) query.andWhere('u.id = any(:ids::uuid[])', { ids: [...ids] });
     return query.getMany();
   }
 

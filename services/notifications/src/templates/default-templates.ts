@@ -35,7 +35,7 @@ const itemsTableDe = `<table style="border-collapse: collapse;">
  * The templates the service seeds at start. Variables: order-confirmed needs `orderId`, `total`
  * and `currency` (minor units, ISO 4217) and `items: [{name, quantity, unitPrice}]`;
  * order-failed and order-cancelled need `orderId` (and show `reason` when given); welcome needs
- * `name`. Extra values (the checkout passes the order's items and total everywhere) are ignored.
+ * `name`; newsletter (campaigns) needs `name` and `unsubscribeUrl`. Extra values (the checkout passes the order's items and total everywhere) are ignored.
  */
 export const DEFAULT_TEMPLATES: readonly TemplateDefinition[] = [
   {
@@ -144,6 +144,44 @@ Your account is ready. Happy shopping.
     text: `Willkommen, {{name}}!
 
 Ihr Konto ist eingerichtet. Viel Spaß beim Einkaufen.
+`,
+  },
+  {
+    key: NotificationTemplate.NEWSLETTER,
+    locale: 'en',
+    subject: 'News from the shop, {{name}}',
+    html: layout(`<h1>Hello {{name}},</h1>
+<p>Here is what is new in the shop this month: fresh arrivals, restocked favourites and a few
+offers for you.</p>
+<p style="font-size: 12px; color: #616e7c;">You receive this email as a customer of the shop.
+<a href="{{unsubscribeUrl}}">Unsubscribe</a> from these emails.</p>`),
+    text: `Hello {{name}},
+
+Here is what is new in the shop this month: fresh arrivals, restocked favourites and a few
+offers for you.
+
+--
+You receive this email as a customer of the shop.
+Unsubscribe: {{unsubscribeUrl}}
+`,
+  },
+  {
+    key: NotificationTemplate.NEWSLETTER,
+    locale: 'de',
+    subject: 'Neuigkeiten aus dem Shop, {{name}}',
+    html: layout(`<h1>Hallo {{name}},</h1>
+<p>Das ist neu im Shop in diesem Monat: frische Ware, wieder vorrätige Lieblingsstücke und ein
+paar Angebote für Sie.</p>
+<p style="font-size: 12px; color: #616e7c;">Sie erhalten diese E-Mail als Kunde des Shops.
+<a href="{{unsubscribeUrl}}">Abmelden</a> von diesen E-Mails.</p>`),
+    text: `Hallo {{name}},
+
+Das ist neu im Shop in diesem Monat: frische Ware, wieder vorrätige Lieblingsstücke und ein
+paar Angebote für Sie.
+
+--
+Sie erhalten diese E-Mail als Kunde des Shops.
+Abmelden: {{unsubscribeUrl}}
 `,
   },
 ];

@@ -56,6 +56,53 @@ export class TemplatesService {
   }
 
   /**
+   * The sources a campaign renders from: the best locale of `key` with `subject` in place of the
+   * template's own, checked by rendering them with `sample` (the variables campaigns provide).
+   * An unknown key, or a template needing other variables, is a 400 naming `template`; a subject
+   * that does not compile, one naming `subject`.
+   */
+  async snapshot(
+    key: string,
+    locale: string | undefined,
+    subject: string,
+    sample: Record<string, unknown>,
+  ): Promise<RenderResult> {
+    const candidates = localeCandidates(locale);
+    const found = await this.templates
+      .find({ _id: { $in: candidates.map((c) => templateId(key, c)) } })
+      .lean()
+      .exec();
+    const template = candidates
+      .map((candidate) => found.find((t) => t.locale === candidate))
+      .find((t) => t !== undefined);
+    if (!template) throw await this.unknownTemplate(key);
+    const invalid = (field: string, problem: string) =>
+      new AppError({
+        status: 400,
+        code: ErrorCode.VALIDATION_FAILED,
+        message: `Validation failed: ${field} ${problem}`,
+        details: [{ field, constraints: [`${field} ${problem}`] }],
+      });
+    try {
+      this.renderer.render({ subject, html: '', text: '' }, sample, template.locale);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw invalid('subject', `cannot be rendered for a campaign: ${reason}`);
+    }
+    const sources = { subject, html: template.html, text: template.text };
+    try {
+      this.renderer.render(sources, sample, template.locale);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw invalid(
+        'template',
+        `"${key}" cannot be rendered for a campaign (it may use ${Object.keys(sample).join(', ')}): ${reason}`,
+      );
+    }
+    return { locale: template.locale, ...sources };
+  }
+
+  /**
    * Writes the built-in templates. Idempotent and safe with several instances starting at once:
    * each is an upsert keyed by `<key>/<locale>`; a seeded template follows the code's current
    * version, one an operator replaced (origin `custom`) is left alone.

@@ -1,3 +1,5 @@
+import { AnalyticsPublisher } from '@commerce/analytics-publisher';
+import { analyticsEventId } from '@commerce/contracts';
 import { AppError, ErrorCode, InjectConfig, MetricsService } from '@commerce/nest-kit';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -44,6 +46,7 @@ export class CartService {
     private readonly products: ProductsClient,
     private readonly metrics: MetricsService,
     @InjectConfig() private readonly config: OrdersConfig,
+    private readonly analytics: AnalyticsPublisher,
   ) {}
 
   /** The cart with current prices from the products service. */
@@ -95,22 +98,36 @@ export class CartService {
             details: [{ field: 'quantity', productId, inCart: existing?.quantity ?? 0 }],
           });
         }
-        const [saved] = await manager.query<CartLineRow[]>(
+        const [saved] = await manager.query<(CartLineRow & { addedAt: Date })[]>(
           `insert into cart_items (customer_id, product_id, quantity, currency)
            values ($1, $2, $3, $4)
            on conflict (customer_id, product_id)
              do update set quantity = excluded.quantity, currency = excluded.currency, updated_at = now()
-           returning product_id as "productId", quantity, currency`,
+           returning product_id as "productId", quantity, currency, added_at as "addedAt"`,
           [customerId, productId, newQuantity, product.currency],
         );
-        return saved!;
+        return { ...saved!, createdCart: lines.length === 0 };
       });
       this.metrics.recordBusinessOperation('cart.add', 'success');
+      if (row.createdCart) void this.cartCreated(customerId, row.addedAt);
       return toItem(row, product);
     } catch (error) {
       this.metrics.recordBusinessOperation('cart.add', outcome(error));
       throw error;
     }
+  }
+
+  /**
+   * `cart.created` when the first line went into an empty cart, in the background (it never slows
+   * or fails the request). The id names this cart: its customer and its first line's time.
+   */
+  private async cartCreated(customerId: string, addedAt: Date): Promise<void> {
+    await this.analytics.publish({
+      id: analyticsEventId('cart.created', `${customerId}:${addedAt.getTime()}`),
+      type: 'cart.created',
+      at: addedAt.toISOString(),
+      customerId,
+    });
   }
 
   /** Sets the quantity of a line already in the cart. */

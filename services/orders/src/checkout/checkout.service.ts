@@ -1,8 +1,10 @@
+import { AnalyticsPublisher } from '@commerce/analytics-publisher';
 import {
   type AuthUser,
   type CheckoutInput,
   OrderStatus,
   type OrderView,
+  analyticsEventId,
 } from '@commerce/contracts';
 import { InjectConfig, MetricsService, ROOT_LOGGER } from '@commerce/nest-kit';
 import {
@@ -42,6 +44,7 @@ export class CheckoutService implements OnApplicationBootstrap, OnApplicationShu
     private readonly metrics: MetricsService,
     @InjectConfig() private readonly config: OrdersConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly analytics: AnalyticsPublisher,
   ) {}
 
   async checkout(
@@ -56,6 +59,17 @@ export class CheckoutService implements OnApplicationBootstrap, OnApplicationShu
       idempotencyKey,
       requestId,
       customerEmail: user.email,
+    });
+    // Also on a repeat: the event id is the order's, so it counts once, and a first publish
+    // lost to a Redis outage gets another chance.
+    void this.analytics.publish({
+      id: analyticsEventId('checkout.started', order.id),
+      type: 'checkout.started',
+      at: order.createdAt,
+      orderId: order.id,
+      customerId: order.customerId,
+      total: order.total,
+      currency: order.currency,
     });
     await this.ensureStarted(order, requestId);
     this.metrics.recordBusinessOperation('checkout.submit', created ? 'created' : 'duplicate');

@@ -52,6 +52,8 @@ export class ProductsClient {
       res = await fetch(`${this.baseUrl}/products/${encodeURIComponent(productId)}`, {
         headers: {
           accept: 'application/json',
+          // Pricing a cart is not a customer's view of the product.
+          'x-analytics': 'off',
           ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
         },
         signal: AbortSignal.timeout(this.timeoutMs),

@@ -1,6 +1,6 @@
 import { Role } from '@commerce/contracts';
 import { ErrorResponseDto, Public, Roles } from '@commerce/nest-kit';
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -19,12 +19,16 @@ import {
   UpdateProductDto,
 } from './catalog.dto';
 import { CatalogService } from './catalog.service';
+import { ProductViews } from './product-views';
 
 @ApiTags('products')
 @Controller('products')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 export class ProductsController {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly views: ProductViews,
+  ) {}
 
   @Get()
   @Public()
@@ -41,11 +45,21 @@ export class ProductsController {
 
   @Get(':id')
   @Public()
-  @ApiOperation({ summary: 'One active product' })
+  @ApiOperation({
+    summary: 'One active product',
+    description:
+      'Counts a product view for analytics (in the background; a token, when sent, names the ' +
+      'viewer). Callers fetching for their own work send `x-analytics: off`.',
+  })
   @ApiOkResponse({ type: ProductDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'NOT_FOUND (unknown or inactive)' })
-  get(@Param() params: ProductIdParamDto): Promise<ProductDto> {
-    return this.catalog.get(params.id);
+  async get(
+    @Param() params: ProductIdParamDto,
+    @Req() request: Parameters<ProductViews['record']>[1],
+  ): Promise<ProductDto> {
+    const product = await this.catalog.get(params.id);
+    void this.views.record(product.id, request);
+    return product;
   }
 
   @Post()

@@ -222,7 +222,7 @@ export function leaseMargin(leaseMs: number): number {
 }
 
 /** The promise's value, or false when it rejected (the rejection is handled by the caller's log). */
-async function settled(write: Promise<boolean>): Promise<boolean> {
+export async function settled(write: Promise<boolean>): Promise<boolean> {
   try {
     return await write;
   } catch {
@@ -230,7 +230,7 @@ async function settled(write: Promise<boolean>): Promise<boolean> {
   }
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.length > 500 ? `${text.slice(0, 500)}...` : text;
 }

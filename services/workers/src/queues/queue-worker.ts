@@ -1,6 +1,12 @@
 import { MetricsService } from '@commerce/nest-kit';
 import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DelayedError, type Job, type RateLimiterOptions, UnrecoverableError, Worker } from 'bullmq';
+import {
+  DelayedError,
+  type Job,
+  type RateLimiterOptions,
+  UnrecoverableError,
+  Worker,
+} from 'bullmq';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkersConfig } from '../config';

@@ -7,7 +7,13 @@ import {
   QueueName,
 } from '@commerce/contracts';
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import { MailSink, testEndpoints, uniqueName } from '@commerce/testing';
+import {
+  MailSink,
+  type ScratchDatabase,
+  createScratchDatabase,
+  testEndpoints,
+  uniqueName,
+} from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type JobsOptions, Queue } from 'bullmq';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -74,12 +80,15 @@ export class WorkersTestEnvironment {
   readonly sink = new MailSink();
   readonly proxy = new SmtpProxy();
   connection!: Connection;
+  /** The analytics read model's database (the workers app migrates it at start). */
+  analyticsDb!: ScratchDatabase;
   notifications!: Collection<NotificationDocument>;
   queue!: Queue<EmailJobData>;
   private readonly apps: NestFastifyApplication[] = [];
   private readonly children: WorkerChild[] = [];
 
   async setUp(): Promise<void> {
+    this.analyticsDb = await createScratchDatabase('workers');
     this.connection = await mongoose
       .createConnection(this.mongoUrl, { serverSelectionTimeoutMS: 5000 })
       .asPromise();
@@ -100,6 +109,7 @@ export class WorkersTestEnvironment {
     await this.proxy.stop();
     await this.connection?.dropDatabase().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
+    await this.analyticsDb?.drop();
   }
 
   /** The environment a worker of this file runs with (test-sized timings), plus `env`. */
@@ -108,6 +118,7 @@ export class WorkersTestEnvironment {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       MONGO_URL: this.mongoUrl,
+      DATABASE_URL: this.analyticsDb.url,
       REDIS_URL: testEndpoints.redisUrl,
       QUEUE_PREFIX: this.prefix,
       SMTP_URL: `smtp://${testEndpoints.smtp.host}:${testEndpoints.smtp.port}`,

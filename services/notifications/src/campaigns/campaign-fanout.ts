@@ -1,0 +1,317 @@
+import {
+  type CampaignDocument,
+  type CampaignJobData,
+  CampaignStatus,
+  QueueName,
+} from '@commerce/contracts';
+import { InjectConfig } from '@commerce/nest-kit';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { NotificationsConfig } from '../config';
+import { type AudienceMember, AudienceSource } from './audience-source';
+import { CAMPAIGN_MODEL, SUPPRESSION_MODEL, type SuppressionDocument } from './campaign.schema';
+import { campaignJobId } from './campaign-job-id';
+import { CampaignQueue } from './campaign-queue';
+import { CampaignState } from './campaign-state';
+import { unsubscribeToken, unsubscribeUrl } from './unsubscribe-token';
+
+/** How long the delivery state of a finished campaign stays in Redis. */
+export const FINISHED_CAMPAIGN_RETENTION_SECONDS = 30 * 86_400;
+
+/** Statuses in which a campaign's fan-out may still run. */
+const FANOUT_STATUSES = [
+  CampaignStatus.CREATED,
+  CampaignStatus.FANNING_OUT,
+  CampaignStatus.PAUSED,
+] as const;
+
+/**
+ * Fans campaigns out: reads the audience from the auth service page by page, skips suppressed
+ * addresses (counted as suppressed) and enqueues the rest with one `addBulk` per page, job ids
+ * derived from campaign and user. After each page the cursor, the page count and the queued and
+ * total counts are saved in one update conditional on this instance's lease and on the page
+ * count it started from, so a page is counted once however often it is enqueued (BullMQ keeps one
+ * job per id; the workers' per-recipient state stops a repeat whose job was already removed).
+ *
+ * A fan-out holds its campaign with a lease (CAMPAIGN_FANOUT_LEASE_MS), renewed with every page.
+ * At start and every CAMPAIGN_SWEEP_INTERVAL_MS, the sweep takes over fan-outs whose lease ran
+ * out (their instance died), completes campaigns whose last email went out without the worker
+ * recording it, and restores status keys Redis lost. Pausing does not stop the fan-out (the jobs
+ * wait in the queue); cancelling does.
+ */
+@Injectable()
+export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CampaignFanout.name);
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly running = new Map<string, Promise<void>>();
+  private sweeping: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    @InjectModel(CAMPAIGN_MODEL) private readonly campaigns: Model<CampaignDocument>,
+    @InjectModel(SUPPRESSION_MODEL) private readonly suppressions: Model<SuppressionDocument>,
+    private readonly audience: AudienceSource,
+    private readonly queue: CampaignQueue,
+    private readonly state: CampaignState,
+    @InjectConfig() private readonly config: NotificationsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.sweep();
+    const interval = this.config.CAMPAIGN_SWEEP_INTERVAL_MS;
+    if (interval <= 0) return;
+    this.timer = setInterval(() => void this.sweep(), interval);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.running.values(), this.sweeping]);
+  }
+
+  /** Starts (or joins) the fan-out of a campaign in the background. */
+  start(campaignId: string): Promise<void> {
+    let run = this.running.get(campaignId);
+    if (!run) {
+      run = this.fanOut(campaignId)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `campaign ${campaignId}: fan-out stopped (${describe(error)}); the sweep resumes it`,
+          );
+        })
+        .finally(() => this.running.delete(campaignId));
+      this.running.set(campaignId, run);
+    }
+    return run;
+  }
+
+  /** One sweep, unless the previous one is still going (tests call it directly). */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce()
+      .catch((error: unknown) => {
+        this.logger.warn(`campaign sweep failed (${describe(error)}); retrying at the next tick`);
+      })
+      .finally(() => {
+        this.sweeping = undefined;
+      });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    const now = new Date();
+    const active = await this.campaigns
+      .find({ status: { $nin: [CampaignStatus.COMPLETED, CampaignStatus.CANCELLED] } })
+      .select({ _id: 1, status: 1, fanoutDone: 1, fanoutOwner: 1, fanoutLeaseUntil: 1 })
+      .lean()
+      .exec();
+    for (const campaign of active) {
+      if (this.stopping) return;
+      // A status key Redis lost or a racing write left behind (MongoDB has the say, except for
+      // COMPLETED, which the workers write to Redis first).
+      const key = this.state.keys(campaign._id).status;
+      const inRedis = await this.state.redis.get(key);
+      if (inRedis !== campaign.status && inRedis !== CampaignStatus.COMPLETED) {
+        await this.state.redis.set(key, campaign.status);
+      }
+      if (campaign.fanoutDone) {
+        if (campaign.status === CampaignStatus.SENDING) await this.settle(campaign._id);
+        continue;
+      }
+      const leaseOver =
+        !campaign.fanoutOwner || !campaign.fanoutLeaseUntil || campaign.fanoutLeaseUntil <= now;
+      if (leaseOver) await this.start(campaign._id);
+    }
+  }
+
+  /**
+   * Marks the campaign COMPLETED when every recipient is done (Redis decides, once); returns
+   * whether it is complete now.
+   */
+  async settle(campaignId: string, total?: number): Promise<boolean> {
+    const completedNow = await this.state.settle(campaignId, total);
+    const status = await this.state.status(campaignId);
+    if (status !== CampaignStatus.COMPLETED) return false;
+    const now = new Date();
+    const marked = await this.campaigns
+      .updateOne(
+        { _id: campaignId, status: CampaignStatus.SENDING },
+        { $set: { status: CampaignStatus.COMPLETED, completedAt: now } },
+      )
+      .exec();
+    if (completedNow || marked.modifiedCount > 0) {
+      await this.state.expire(campaignId, FINISHED_CAMPAIGN_RETENTION_SECONDS);
+    }
+    return true;
+  }
+
+  private async fanOut(campaignId: string): Promise<void> {
+    let campaign = await this.acquire(campaignId);
+    if (!campaign) return;
+    if (campaign.status === CampaignStatus.CREATED) {
+      const started = await this.campaigns
+        .updateOne(
+          { _id: campaignId, status: CampaignStatus.CREATED },
+          { $set: { status: CampaignStatus.FANNING_OUT } },
+        )
+        .exec();
+      if (started.modifiedCount > 0) {
+        await this.state.setStatus(campaignId, CampaignStatus.FANNING_OUT);
+      }
+    }
+    while (!campaign.fanoutDone) {
+      if (this.stopping) return;
+      const next = await this.fanOutPage(campaign);
+      if (!next) {
+        this.logger.warn(`campaign ${campaignId}: fan-out lease lost or campaign cancelled`);
+        return;
+      }
+      campaign = next;
+    }
+    await this.finish(campaign);
+  }
+
+  /** Takes the fan-out lease: free, run out, or already ours. */
+  private acquire(campaignId: string): Promise<CampaignDocument | null> {
+    const now = new Date();
+    return this.campaigns
+      .findOneAndUpdate(
+        {
+          _id: campaignId,
+          fanoutDone: false,
+          status: { $in: FANOUT_STATUSES },
+          $or: [
+            { fanoutOwner: null },
+            { fanoutLeaseUntil: { $lte: now } },
+            { fanoutOwner: this.owner },
+          ],
+        },
+        {
+          $set: {
+            fanoutOwner: this.owner,
+            fanoutLeaseUntil: new Date(now.getTime() + this.config.CAMPAIGN_FANOUT_LEASE_MS),
+          },
+        },
+        { new: true },
+      )
+      .lean()
+      .exec();
+  }
+
+  /** Reads, filters and enqueues one page; the campaign as saved after it, or null (lease lost). */
+  private async fanOutPage(campaign: CampaignDocument): Promise<CampaignDocument | null> {
+    const page = await this.audience.page(
+      campaign.audience,
+      campaign.fanoutCursor,
+      this.config.CAMPAIGN_FANOUT_PAGE_SIZE,
+    );
+    const suppressed = await this.suppressedAmong(page.members);
+    const skipped = page.members.filter((m) => suppressed.has(m.email.toLowerCase()));
+    const recipients = page.members.filter((m) => !suppressed.has(m.email.toLowerCase()));
+    await this.state.markSuppressed(
+      campaign._id,
+      skipped.map((m) => m.id),
+    );
+    if (recipients.length > 0) {
+      await this.queue.queue.addBulk(
+        recipients.map((member) => ({
+          name: QueueName.campaign,
+          data: this.jobData(campaign._id, member),
+          opts: { jobId: campaignJobId(campaign._id, member.id) },
+        })),
+      );
+    }
+    const now = Date.now();
+    return this.campaigns
+      .findOneAndUpdate(
+        {
+          _id: campaign._id,
+          fanoutOwner: this.owner,
+          fanoutPages: campaign.fanoutPages,
+          status: { $in: FANOUT_STATUSES },
+        },
+        {
+          $set: {
+            fanoutCursor: page.next,
+            fanoutDone: page.next === null,
+            fanoutLeaseUntil: new Date(now + this.config.CAMPAIGN_FANOUT_LEASE_MS),
+          },
+          $inc: { fanoutPages: 1, queued: recipients.length, total: page.members.length },
+        },
+        { new: true },
+      )
+      .lean()
+      .exec();
+  }
+
+  /** Everyone is enqueued: SENDING (unless paused or cancelled meanwhile), lease released. */
+  private async finish(campaign: CampaignDocument): Promise<void> {
+    const id = campaign._id;
+    const sending = await this.campaigns
+      .updateOne(
+        { _id: id, status: CampaignStatus.FANNING_OUT },
+        { $set: { status: CampaignStatus.SENDING } },
+      )
+      .exec();
+    if (sending.modifiedCount > 0) {
+      // Read back: an admin's pause or cancel may have raced this update (see CampaignsService).
+      const now = await this.campaigns.findById(id).select({ status: 1 }).lean().exec();
+      await this.state.setStatus(id, now?.status ?? CampaignStatus.SENDING);
+    } else {
+      // Paused during the fan-out: resume to SENDING from now on.
+      await this.campaigns
+        .updateOne(
+          { _id: id, status: CampaignStatus.PAUSED },
+          { $set: { resumeTo: CampaignStatus.SENDING } },
+        )
+        .exec();
+    }
+    await this.settle(id, campaign.total);
+    await this.campaigns
+      .updateOne(
+        { _id: id, fanoutOwner: this.owner },
+        { $set: { fanoutOwner: null, fanoutLeaseUntil: null } },
+      )
+      .exec();
+    this.logger.log(
+      `campaign ${id}: fan-out done (${campaign.total} recipients, ${campaign.queued} enqueued)`,
+    );
+  }
+
+  private async suppressedAmong(members: readonly AudienceMember[]): Promise<Set<string>> {
+    if (members.length === 0) return new Set();
+    const found = await this.suppressions
+      .find({ _id: { $in: members.map((m) => m.email.toLowerCase()) } })
+      .select({ _id: 1 })
+      .lean()
+      .exec();
+    return new Set(found.map((s) => s._id));
+  }
+
+  private jobData(campaignId: string, member: AudienceMember): CampaignJobData {
+    const token = unsubscribeToken(this.config.CAMPAIGN_UNSUBSCRIBE_SECRET, {
+      userId: member.id,
+      email: member.email,
+    });
+    return {
+      campaignId,
+      userId: member.id,
+      email: member.email,
+      name: member.name,
+      unsubscribeUrl: unsubscribeUrl(this.config.PUBLIC_BASE_URL, token),
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,163 @@
+import {
+  type CampaignFailure,
+  CampaignRecipientState,
+  CampaignStatus,
+  campaignKeys,
+  campaignSuppressionKey,
+} from '@commerce/contracts';
+import { InjectConfig } from '@commerce/nest-kit';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { NotificationsConfig } from '../config';
+
+/** Delivery counters of a campaign, kept in Redis by the workers. */
+export interface CampaignCounters {
+  sent: number;
+  failed: number;
+  suppressed: number;
+  cancelled: number;
+  unconfirmed: number;
+}
+
+// Marks recipients suppressed at fan-out (once each, whatever the number of fan-out runs).
+// KEYS: recipients, counters. ARGV: user ids. Returns how many were newly marked.
+const MARK_SUPPRESSED = `
+local added = 0
+for i = 1, #ARGV do
+  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], '${CampaignRecipientState.SUPPRESSED}')
+end
+if added > 0 then redis.call('HINCRBY', KEYS[2], 'suppressed', added) end
+return added`;
+
+// Records the final total (when given) and completes a SENDING campaign whose recipients are all
+// done. KEYS: counters, status. ARGV: total or ''. Returns 1 when this call completed it.
+const SETTLE = `
+if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'total', ARGV[1]) end
+local c = redis.call('HMGET', KEYS[1], 'total', 'sent', 'failed', 'suppressed', 'cancelled')
+if not c[1] then return 0 end
+local done = (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0) + (tonumber(c[5]) or 0)
+if done >= tonumber(c[1]) and redis.call('GET', KEYS[2]) == '${CampaignStatus.SENDING}' then
+  redis.call('SET', KEYS[2], '${CampaignStatus.COMPLETED}')
+  return 1
+end
+return 0`;
+
+/** Runs a Lua script by its SHA, loading it on the first NOSCRIPT. */
+export async function runScript(
+  redis: Redis,
+  script: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  const sha = createHash('sha1').update(script).digest('hex');
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script, keys.length, ...keys, ...args);
+  }
+}
+
+/**
+ * The notifications service's side of a campaign's Redis state: the status key the workers check
+ * per job, suppression at fan-out, the counters and failures the workers keep, completion.
+ */
+@Injectable()
+export class CampaignState implements OnApplicationShutdown {
+  readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(@InjectConfig() config: NotificationsConfig) {
+    this.prefix = config.QUEUE_PREFIX;
+    this.redis = new Redis(config.REDIS_URL, {
+      connectionName: `${config.SERVICE_NAME}:campaigns`,
+      maxRetriesPerRequest: 2,
+      lazyConnect: false,
+    });
+    this.redis.on('error', () => undefined); // callers see the failures
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  keys(campaignId: string) {
+    return campaignKeys(this.prefix, campaignId);
+  }
+
+  async setStatus(campaignId: string, status: CampaignStatus): Promise<void> {
+    await this.redis.set(this.keys(campaignId).status, status);
+  }
+
+  async status(campaignId: string): Promise<string | null> {
+    return this.redis.get(this.keys(campaignId).status);
+  }
+
+  /** Marks these recipients suppressed (idempotent); returns how many were new. */
+  async markSuppressed(campaignId: string, userIds: readonly string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const keys = this.keys(campaignId);
+    return Number(
+      await runScript(this.redis, MARK_SUPPRESSED, [keys.recipients, keys.counters], userIds),
+    );
+  }
+
+  /**
+   * Completes the campaign in Redis if it is SENDING and every recipient is done (recording the
+   * final `total` first when given). True when this call completed it.
+   */
+  async settle(campaignId: string, total?: number): Promise<boolean> {
+    const keys = this.keys(campaignId);
+    const result = await runScript(
+      this.redis,
+      SETTLE,
+      [keys.counters, keys.status],
+      [total === undefined ? '' : total],
+    );
+    return Number(result) === 1;
+  }
+
+  async counters(campaignId: string): Promise<CampaignCounters> {
+    const raw = await this.redis.hgetall(this.keys(campaignId).counters);
+    const n = (field: string) => Number(raw[field] ?? 0);
+    return {
+      sent: n('sent'),
+      failed: n('failed'),
+      suppressed: n('suppressed'),
+      cancelled: n('cancelled'),
+      unconfirmed: n('unconfirmed'),
+    };
+  }
+
+  async failures(
+    campaignId: string,
+    page: number,
+    limit: number,
+  ): Promise<{ items: CampaignFailure[]; total: number }> {
+    const key = this.keys(campaignId).failures;
+    const start = (page - 1) * limit;
+    const [total, rows] = await Promise.all([
+      this.redis.llen(key),
+      this.redis.lrange(key, start, start + limit - 1),
+    ]);
+    return { total, items: rows.map((row) => JSON.parse(row) as CampaignFailure) };
+  }
+
+  /** Lets a finished campaign's delivery state go after `seconds` (jobs can no longer need it). */
+  async expire(campaignId: string, seconds: number): Promise<void> {
+    const keys = this.keys(campaignId);
+    await this.redis
+      .multi()
+      .expire(keys.recipients, seconds)
+      .expire(keys.counters, seconds)
+      .expire(keys.failures, seconds)
+      .expire(keys.status, seconds)
+      .exec();
+  }
+
+  /** Adds addresses to the suppression set the workers check before every send. */
+  async suppress(emails: readonly string[]): Promise<void> {
+    if (emails.length > 0) await this.redis.sadd(campaignSuppressionKey(this.prefix), ...emails);
+  }
+}

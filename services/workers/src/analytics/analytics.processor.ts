@@ -1,0 +1,38 @@
+import { type AnalyticsEvent, QueueName } from '@commerce/contracts';
+import { InjectConfig, MetricsService } from '@commerce/nest-kit';
+import { Injectable } from '@nestjs/common';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { WorkersConfig } from '../config';
+import { QueueWorker } from '../queues/queue-worker';
+import { parseAnalyticsEvent } from './analytics-event.schema';
+import { type ApplyOutcome, AnalyticsStore } from './analytics.store';
+
+/**
+ * Applies the `analytics` queue to the read model (ANALYTICS_CONCURRENCY jobs at once). Each job
+ * is one event; the store applies an event id at most once, so retries, stalled jobs run again and
+ * the same event enqueued under another job id all count once. A job whose data is not an event
+ * fails for good (retrying cannot fix it).
+ */
+@Injectable()
+export class AnalyticsProcessor extends QueueWorker<AnalyticsEvent, ApplyOutcome> {
+  protected readonly queueName = QueueName.analytics;
+  protected readonly concurrency: number;
+
+  constructor(
+    @InjectConfig() config: WorkersConfig,
+    metrics: MetricsService,
+    private readonly store: AnalyticsStore,
+  ) {
+    super(config, metrics);
+    this.concurrency = config.ANALYTICS_CONCURRENCY;
+  }
+
+  protected async process(job: Job<AnalyticsEvent>): Promise<ApplyOutcome> {
+    const parsed = parseAnalyticsEvent(job.data);
+    if (!parsed.ok) {
+      const fields = parsed.violations.map((v) => v.field).join(', ');
+      throw new UnrecoverableError(`job ${job.id} is not an analytics event (${fields})`);
+    }
+    return this.store.apply(parsed.event);
+  }
+}

@@ -1,0 +1,250 @@
+import {
+  type CampaignFailure,
+  CampaignRecipientState,
+  CampaignStatus,
+  campaignKeys,
+  campaignSuppressionKey,
+} from '@commerce/contracts';
+import { InjectConfig } from '@commerce/nest-kit';
+import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { WorkersConfig } from '../config';
+
+const S = CampaignRecipientState;
+
+// Shared by the scripts: completes a SENDING campaign whose recipients are all done (once: the
+// status key flips to COMPLETED). KEYS[1] status, KEYS[3] counters.
+const COMPLETE = `
+local function complete()
+  local c = redis.call('HMGET', KEYS[3], 'total', 'sent', 'failed', 'suppressed', 'cancelled')
+  if not c[1] then return 0 end
+  local done = (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0) + (tonumber(c[5]) or 0)
+  if done >= tonumber(c[1]) and redis.call('GET', KEYS[1]) == '${CampaignStatus.SENDING}' then
+    redis.call('SET', KEYS[1], '${CampaignStatus.COMPLETED}')
+    return 1
+  end
+  return 0
+end
+local function parse(state)
+  if not state then return nil end
+  local kind, token, at = string.match(state, '^(%a+):([^:]+):(%d+)$')
+  if kind ~= 'claim' and kind ~= 'handover' then return nil end
+  return kind, token, tonumber(at)
+end`;
+
+// KEYS: status, recipients, counters, suppressed. ARGV: userId, token, now (ms), lease (ms), address.
+const CLAIM = `${COMPLETE}
+local state = redis.call('HGET', KEYS[2], ARGV[1])
+local kind, token, at = parse(state)
+if state and not kind then return {'done', state} end
+local status = redis.call('GET', KEYS[1])
+if not status then return {'no-status'} end
+local now = tonumber(ARGV[3])
+if kind then
+  if at + tonumber(ARGV[4]) > now then return {'held', tostring(at + tonumber(ARGV[4]))} end
+  if kind == 'handover' then return {'handed-over', token} end
+end
+if status == '${CampaignStatus.CANCELLED}' then
+  redis.call('HSET', KEYS[2], ARGV[1], '${S.CANCELLED}')
+  redis.call('HINCRBY', KEYS[3], 'cancelled', 1)
+  return {'cancelled'}
+end
+if status == '${CampaignStatus.PAUSED}' then
+  if kind then redis.call('HDEL', KEYS[2], ARGV[1]) end
+  return {'paused'}
+end
+if redis.call('SISMEMBER', KEYS[4], ARGV[5]) == 1 then
+  redis.call('HSET', KEYS[2], ARGV[1], '${S.SUPPRESSED}')
+  redis.call('HINCRBY', KEYS[3], 'suppressed', 1)
+  return {'suppressed', tostring(complete())}
+end
+redis.call('HSET', KEYS[2], ARGV[1], 'claim:' .. ARGV[2] .. ':' .. ARGV[3])
+return {'claimed'}`;
+
+// KEYS: recipients. ARGV: userId, token. 1 when the claim was still this attempt's.
+const HANDOVER = `
+local state = redis.call('HGET', KEYS[1], ARGV[1])
+if not state then return 0 end
+local token, at = string.match(state, '^claim:([^:]+):(%d+)$')
+if token ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'handover:' .. token .. ':' .. at)
+return 1`;
+
+// KEYS: status, recipients, counters, failures. ARGV: userId, token ('' = whoever holds it),
+// final state (sent, unconfirmed, failed), failure JSON. Returns {applied, completed}.
+const FINISH = `${COMPLETE}
+local state = redis.call('HGET', KEYS[2], ARGV[1])
+local kind, token = parse(state)
+if state and not kind then return {0, 0} end
+if ARGV[2] ~= '' and token ~= ARGV[2] then return {0, 0} end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+if ARGV[3] == '${S.FAILED}' then
+  redis.call('HINCRBY', KEYS[3], 'failed', 1)
+  redis.call('RPUSH', KEYS[4], ARGV[4])
+else
+  redis.call('HINCRBY', KEYS[3], 'sent', 1)
+  if ARGV[3] == '${S.UNCONFIRMED}' then redis.call('HINCRBY', KEYS[3], 'unconfirmed', 1) end
+end
+return {1, complete()}`;
+
+// KEYS: recipients. ARGV: userId, token. Gives a claim back (nothing was handed over).
+const RELEASE = `
+local state = redis.call('HGET', KEYS[1], ARGV[1])
+if state and string.match(state, '^claim:([^:]+):') == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  return 1
+end
+return 0`;
+
+export type ClaimResult =
+  | { kind: 'claimed' }
+  /** Already final (sent, failed, suppressed, cancelled): nothing to do. */
+  | { kind: 'done'; state: string }
+  /** Redis has no status for the campaign (lost): the caller restores it and tries again. */
+  | { kind: 'no-status' }
+  /** Another attempt holds the recipient until `until` (ms). */
+  | { kind: 'held'; until: number }
+  /** A dead attempt had handed the message over: count it as sent, never send again. */
+  | { kind: 'handed-over'; token: string }
+  | { kind: 'cancelled' }
+  | { kind: 'paused' }
+  | { kind: 'suppressed'; completed: boolean };
+
+export interface Recipient {
+  readonly campaignId: string;
+  readonly userId: string;
+}
+
+/**
+ * Per-recipient delivery state of campaigns in Redis, changed by small Lua scripts so that each
+ * state change and the campaign's counters move together (progress is exact) and a campaign's last
+ * recipient completes it exactly once. The states of one recipient (hash `recipients`, field =
+ * user id): none -> `claim:<token>:<ms>` -> `handover:<token>:<ms>` -> `sent`, or `unconfirmed`
+ * (the holder died after the hand-over), `failed`, `suppressed`, `cancelled`. Like the email
+ * processor's MongoDB lease, every change of a claim is conditional on its token, and a claim
+ * older than the lease may be taken over unless it reached the hand-over.
+ */
+@Injectable()
+export class CampaignStore implements OnModuleInit, OnApplicationShutdown {
+  readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(@InjectConfig() config: WorkersConfig) {
+    this.prefix = config.QUEUE_PREFIX;
+    this.redis = new Redis(config.REDIS_URL, {
+      connectionName: `${config.SERVICE_NAME}:campaign-state`,
+      maxRetriesPerRequest: 3,
+    });
+    this.redis.on('error', () => undefined); // the jobs see the failures
+  }
+
+  /** Loads the scripts, so the hand-over mark goes out as one EVALSHA without a round trip. */
+  async onModuleInit(): Promise<void> {
+    for (const script of [CLAIM, HANDOVER, FINISH, RELEASE]) {
+      await this.redis.script('LOAD', script);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  async claim(
+    recipient: Recipient,
+    address: string,
+    token: string,
+    leaseMs: number,
+    now: number,
+  ): Promise<ClaimResult> {
+    const keys = campaignKeys(this.prefix, recipient.campaignId);
+    const reply = (await this.run(
+      CLAIM,
+      [keys.status, keys.recipients, keys.counters, campaignSuppressionKey(this.prefix)],
+      [recipient.userId, token, now, leaseMs, address.toLowerCase()],
+    )) as string[];
+    const [kind, value = ''] = reply;
+    switch (kind) {
+      case 'claimed':
+      case 'no-status':
+      case 'cancelled':
+      case 'paused':
+        return { kind };
+      case 'done':
+        return { kind, state: value };
+      case 'held':
+        return { kind, until: Number(value) };
+      case 'handed-over':
+        return { kind, token: value };
+      case 'suppressed':
+        return { kind, completed: value === '1' };
+      default:
+        throw new Error(`unexpected campaign claim reply ${JSON.stringify(reply)}`);
+    }
+  }
+
+  /** The hand-over mark; resolves false when the claim was no longer this attempt's. */
+  async markHandover(recipient: Recipient, token: string): Promise<boolean> {
+    const keys = campaignKeys(this.prefix, recipient.campaignId);
+    return Number(await this.run(HANDOVER, [keys.recipients], [recipient.userId, token])) === 1;
+  }
+
+  /**
+   * Records the final state with its counter. `token` undefined: whoever holds the recipient
+   * (this attempt's message was accepted, whatever happened to its claim since). Says whether it
+   * applied and whether it completed the campaign.
+   */
+  async finish(
+    recipient: Recipient,
+    token: string | undefined,
+    state: typeof S.SENT | typeof S.UNCONFIRMED | typeof S.FAILED,
+    failure?: CampaignFailure,
+  ): Promise<{ applied: boolean; completed: boolean }> {
+    const keys = campaignKeys(this.prefix, recipient.campaignId);
+    const [applied, completed] = (await this.run(
+      FINISH,
+      [keys.status, keys.recipients, keys.counters, keys.failures],
+      [recipient.userId, token ?? '', state, failure ? JSON.stringify(failure) : ''],
+    )) as number[];
+    return { applied: applied === 1, completed: completed === 1 };
+  }
+
+  async release(recipient: Recipient, token: string): Promise<void> {
+    const keys = campaignKeys(this.prefix, recipient.campaignId);
+    await this.run(RELEASE, [keys.recipients], [recipient.userId, token]);
+  }
+
+  /** Restores a lost status key (from MongoDB); keeps one another writer set meanwhile. */
+  async restoreStatus(campaignId: string, status: string): Promise<void> {
+    await this.redis.set(campaignKeys(this.prefix, campaignId).status, status, 'NX');
+  }
+
+  /** Lets a finished campaign's delivery state go after `seconds`. */
+  async expire(campaignId: string, seconds: number): Promise<void> {
+    const keys = campaignKeys(this.prefix, campaignId);
+    await this.redis
+      .multi()
+      .expire(keys.recipients, seconds)
+      .expire(keys.counters, seconds)
+      .expire(keys.failures, seconds)
+      .expire(keys.status, seconds)
+      .exec();
+  }
+
+  private async run(
+    script: string,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    const sha = SHAS.get(script) ?? sha1(script);
+    try {
+      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return this.redis.eval(script, keys.length, ...keys, ...args);
+    }
+  }
+}
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+const SHAS = new Map([CLAIM, HANDOVER, FINISH, RELEASE].map((s) => [s, sha1(s)]));

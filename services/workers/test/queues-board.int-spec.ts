@@ -1,0 +1,129 @@
+import { QueueName, Role } from '@commerce/contracts';
+import { createApp, listen, loadConfig } from '@commerce/nest-kit';
+import {
+  type ScratchDatabase,
+  TestTokenIssuer,
+  createScratchDatabase,
+  testEndpoints,
+  uniqueName,
+} from '@commerce/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
+import { AppModule, workersAppOptions } from '../src/app.module';
+import { workersConfigSchema } from '../src/config';
+
+// Bull Board and the queue gauges of a real workers app on real Redis.
+describe('Bull Board and queue gauges', () => {
+  const issuer = new TestTokenIssuer();
+  const prefix = uniqueName('qb');
+  let db: ScratchDatabase;
+  let app: NestFastifyApplication;
+  let url: string;
+  let analytics: Queue;
+
+  beforeAll(async () => {
+    await issuer.start();
+    db = await createScratchDatabase('board');
+    const config = loadConfig(workersConfigSchema, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      MONGO_URL: testEndpoints.mongoUrl(uniqueName('wkb').replace(/-/g, '_')),
+      REDIS_URL: testEndpoints.redisUrl,
+      QUEUE_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+      BULL_BOARD_BASE_PATH: '/api/admin/queues',
+    });
+    app = await createApp(AppModule, {
+      ...workersAppOptions(config),
+      config,
+      metrics: { defaultMetrics: false },
+      shutdownHooks: false,
+    });
+    ({ url } = await listen(app, { host: '127.0.0.1', port: 0 }));
+    analytics = new Queue(QueueName.analytics, {
+      connection: { url: testEndpoints.redisUrl },
+      prefix,
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await analytics?.obliterate({ force: true }).catch(() => undefined);
+    await analytics?.close();
+    await db?.drop();
+    await issuer.stop();
+  });
+
+  const get = (path: string, token?: string) =>
+    fetch(`${url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('needs an admin token on every board route', async () => {
+    for (const path of [
+      '/admin/queues',
+      '/admin/queues/api/queues',
+      '/admin/queues/static/favicon.ico',
+    ]) {
+      const missing = await get(path);
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ code: 'TOKEN_MISSING', statusCode: 401 });
+      const customer = await get(path, issuer.token([Role.CUSTOMER]));
+      expect(customer.status).toBe(403);
+      expect(await customer.json()).toMatchObject({ code: 'FORBIDDEN' });
+    }
+  });
+
+  it('serves the board page, its files and its API to an admin', async () => {
+    const admin = issuer.token([Role.ADMIN]);
+    const page = await get('/admin/queues', admin);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<base href="/api/admin/queues/" />');
+    expect(html).toContain('<title>Commerce queues</title>');
+    const script = /src="(static\/js\/main[^"]+)"/.exec(html)?.[1];
+    const file = await get(`/admin/queues/${script}`, admin);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toContain('javascript');
+    // The UI's client-side routes get the page too.
+    expect(
+      (await get('/admin/queues/queue/analytics', issuer.token([Role.SUPER_ADMIN]))).status,
+    ).toBe(200);
+
+    await analytics.add('x', { marker: true }, { delay: 60_000, jobId: 'board-delayed' });
+    const res = await get('/admin/queues/api/queues?activeQueue=analytics&status=delayed', admin);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      queues: { name: string; counts: Record<string, number>; jobs: { id: string }[] }[];
+    };
+    expect(body.queues.map((q) => q.name).sort()).toEqual(
+      [QueueName.analytics, QueueName.campaign, QueueName.email].sort(),
+    );
+    const listed = body.queues.find((q) => q.name === QueueName.analytics);
+    expect(listed?.counts.delayed).toBe(1);
+    expect(listed?.jobs.map((j) => j.id)).toContain('board-delayed');
+  });
+
+  it('keeps board file requests inside the UI directory', async () => {
+    const admin = issuer.token([Role.ADMIN]);
+    for (const path of [
+      '/admin/queues/static/..%2F..%2Fpackage.json',
+      '/admin/queues/static/%2E%2E/index.ejs',
+      '/admin/queues/static/nope.js',
+    ]) {
+      const res = await get(path, admin);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ statusCode: 404 });
+    }
+  });
+
+  it('reports job counts per queue and state on /metrics', async () => {
+    await analytics.add('y', { marker: true }, { delay: 60_000, jobId: 'gauge-delayed' });
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('# TYPE bullmq_queue_jobs gauge');
+    expect(text).toMatch(/bullmq_queue_jobs\{queue="analytics",state="delayed"\} 2/);
+    for (const state of ['waiting', 'active', 'delayed', 'completed', 'failed']) {
+      expect(text).toContain(`bullmq_queue_jobs{queue="campaign-email",state="${state}"}`);
+    }
+  });
+});
