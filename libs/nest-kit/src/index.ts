@@ -8,3 +8,4 @@ export * from './metrics';
 export * from './nest-kit.module';
 export * from './request-id';
 export * from './validation';
+export * from './redis/redis-script';

@@ -5,9 +5,8 @@ import {
   campaignKeys,
   campaignSuppressionKey,
 } from '@commerce/contracts';
-import { InjectConfig } from '@commerce/nest-kit';
+import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { NotificationsConfig } from '../config';
 
@@ -43,22 +42,6 @@ if done >= tonumber(c[1]) and redis.call('GET', KEYS[2]) == '${CampaignStatus.SE
 end
 return 0`;
 
-/** Runs a Lua script by its SHA, loading it on the first NOSCRIPT. */
-export async function runScript(
-  redis: Redis,
-  script: string,
-  keys: readonly string[],
-  args: readonly (string | number)[],
-): Promise<unknown> {
-  const sha = createHash('sha1').update(script).digest('hex');
-  try {
-    return await redis.evalsha(sha, keys.length, ...keys, ...args);
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return redis.eval(script, keys.length, ...keys, ...args);
-  }
-}
-
 /**
  * The notifications service's side of a campaign's Redis state: the status key the workers check
  * per job, suppression at fan-out, the counters and failures the workers keep, completion.
@@ -67,6 +50,8 @@ export async function runScript(
 export class CampaignState implements OnApplicationShutdown {
   readonly redis: Redis;
   private readonly prefix: string;
+  private readonly markSuppressedScript: RedisScript;
+  private readonly settleScript: RedisScript;
 
   constructor(@InjectConfig() config: NotificationsConfig) {
     this.prefix = config.QUEUE_PREFIX;
@@ -76,6 +61,8 @@ export class CampaignState implements OnApplicationShutdown {
       lazyConnect: false,
     });
     this.redis.on('error', () => undefined); // callers see the failures
+    this.markSuppressedScript = redisScript(this.redis, 'campaignMarkSuppressed', MARK_SUPPRESSED);
+    this.settleScript = redisScript(this.redis, 'campaignSettle', SETTLE);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -98,9 +85,7 @@ export class CampaignState implements OnApplicationShutdown {
   async markSuppressed(campaignId: string, userIds: readonly string[]): Promise<number> {
     if (userIds.length === 0) return 0;
     const keys = this.keys(campaignId);
-    return Number(
-      await runScript(this.redis, MARK_SUPPRESSED, [keys.recipients, keys.counters], userIds),
-    );
+    return Number(await this.markSuppressedScript([keys.recipients, keys.counters], userIds));
   }
 
   /**
@@ -109,9 +94,7 @@ export class CampaignState implements OnApplicationShutdown {
    */
   async settle(campaignId: string, total?: number): Promise<boolean> {
     const keys = this.keys(campaignId);
-    const result = await runScript(
-      this.redis,
-      SETTLE,
+    const result = await this.settleScript(
       [keys.counters, keys.status],
       [total === undefined ? '' : total],
     );

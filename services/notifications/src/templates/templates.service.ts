@@ -31,15 +31,7 @@ export class TemplatesService {
     locale: string | undefined,
     data: Record<string, unknown>,
   ): Promise<RenderResult> {
-    const candidates = localeCandidates(locale);
-    const found = await this.templates
-      .find({ _id: { $in: candidates.map((c) => templateId(key, c)) } })
-      .lean()
-      .exec();
-    const template = candidates
-      .map((candidate) => found.find((t) => t.locale === candidate))
-      .find((t) => t !== undefined);
-    if (!template) throw await this.unknownTemplate(key);
+    const template = await this.find(key, locale);
     try {
       return { locale: template.locale, ...this.renderer.render(template, data, template.locale) };
     } catch (error) {
@@ -67,15 +59,7 @@ export class TemplatesService {
     subject: string,
     sample: Record<string, unknown>,
   ): Promise<RenderResult> {
-    const candidates = localeCandidates(locale);
-    const found = await this.templates
-      .find({ _id: { $in: candidates.map((c) => templateId(key, c)) } })
-      .lean()
-      .exec();
-    const template = candidates
-      .map((candidate) => found.find((t) => t.locale === candidate))
-      .find((t) => t !== undefined);
-    if (!template) throw await this.unknownTemplate(key);
+    const template = await this.find(key, locale);
     const invalid = (field: string, problem: string) =>
       new AppError({
         status: 400,
@@ -125,6 +109,20 @@ export class TemplatesService {
       }
     }
     this.logger.log(`templates ready (${definitions.length} built-in)`);
+  }
+
+  /** The template for `key` in the best of the locale's candidates; a 400 naming `template`. */
+  private async find(key: string, locale: string | undefined) {
+    const candidates = localeCandidates(locale);
+    const found = await this.templates
+      .find({ _id: { $in: candidates.map((c) => templateId(key, c)) } })
+      .lean()
+      .exec();
+    const template = candidates
+      .map((candidate) => found.find((t) => t.locale === candidate))
+      .find((t) => t !== undefined);
+    if (!template) throw await this.unknownTemplate(key);
+    return template;
   }
 
   private async unknownTemplate(key: string): Promise<AppError> {

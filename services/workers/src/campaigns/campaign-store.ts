@@ -5,10 +5,9 @@ import {
   campaignKeys,
   campaignSuppressionKey,
 } from '@commerce/contracts';
-import { InjectConfig } from '@commerce/nest-kit';
+import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
 import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { createHash } from 'node:crypto';
 import type { WorkersConfig } from '../config';
 
 const S = CampaignRecipientState;
@@ -129,6 +128,7 @@ export interface Recipient {
 export class CampaignStore implements OnModuleInit, OnApplicationShutdown {
   readonly redis: Redis;
   private readonly prefix: string;
+  private readonly scripts: ReadonlyMap<string, RedisScript>;
 
   constructor(@InjectConfig() config: WorkersConfig) {
     this.prefix = config.QUEUE_PREFIX;
@@ -137,6 +137,13 @@ export class CampaignStore implements OnModuleInit, OnApplicationShutdown {
       maxRetriesPerRequest: 3,
     });
     this.redis.on('error', () => undefined); // the jobs see the failures
+    const scripts = { campaignClaim: CLAIM, campaignHandover: HANDOVER, campaignFinish: FINISH };
+    this.scripts = new Map(
+      Object.entries({ ...scripts, campaignRelease: RELEASE }).map(([name, lua]) => [
+        lua,
+        redisScript(this.redis, name, lua),
+      ]),
+    );
   }
 
   /** Loads the scripts, so the hand-over mark goes out as one EVALSHA without a round trip. */
@@ -231,20 +238,13 @@ export class CampaignStore implements OnModuleInit, OnApplicationShutdown {
       .exec();
   }
 
-  private async run(
+  private run(
     script: string,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    const sha = SHAS.get(script) ?? sha1(script);
-    try {
-      return await this.redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return this.redis.eval(script, keys.length, ...keys, ...args);
-    }
+    const run = this.scripts.get(script);
+    if (!run) throw new Error('unknown campaign script');
+    return run(keys, args);
   }
 }
-
-const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
-const SHAS = new Map([CLAIM, HANDOVER, FINISH, RELEASE].map((s) => [s, sha1(s)]));
