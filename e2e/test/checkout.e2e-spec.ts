@@ -289,7 +289,11 @@ describe('checkout end to end', () => {
   });
 
   it('sends a campaign through the gateway once per recipient and honours an unsubscribe', async () => {
-    const shoppers = [await registerShopper(call), await registerShopper(call)];
+    const shoppers = [
+      await registerShopper(call),
+      await registerShopper(call),
+      await registerShopper(call),
+    ];
     const run = async (subject: string) => {
       const created = await call<Campaign>('POST', '/admin/campaigns', {
         token: admin,
@@ -303,25 +307,38 @@ describe('checkout end to end', () => {
         (c) => c.status === 'COMPLETED',
       );
     };
+    /** The campaign email's unsubscribe URL, pointed at this stack's gateway. */
+    const viaGateway = (url: string) =>
+      `${stack.api}/notifications/unsubscribe${url.slice(url.indexOf('?'))}`;
 
     const first = await run('Autumn news');
-    expect(first).toMatchObject({ total: 2, sent: 2, failed: 0, suppressed: 0 });
-    const [ada, bob] = shoppers as [Shopper, Shopper];
-    const [email] = await mail.waitFor(`to:"${ada.email}" subject:"Autumn news"`, 1, 30_000);
-    const body = await mail.message(email!.ID);
+    expect(first).toMatchObject({ total: 3, sent: 3, failed: 0, suppressed: 0 });
+    const [ada, bob, cy] = shoppers as [Shopper, Shopper, Shopper];
+    // Ada clicks the link in the text.
+    const [adaMail] = await mail.waitFor(`to:"${ada.email}" subject:"Autumn news"`, 1, 30_000);
+    const body = await mail.message(adaMail!.ID);
     const link = /https?:\/\/\S+\/notifications\/unsubscribe\?token=[\w.%-]+/.exec(body.Text)?.[0];
     expect(link).toBeDefined();
-    // The link points at the gateway's public route; follow it there.
-    const unsubscribe = await fetch(
-      `${stack.api}/notifications/unsubscribe${link!.slice(link!.indexOf('?'))}`,
-    );
-    expect(unsubscribe.status).toBe(200);
+    expect((await fetch(viaGateway(link!))).status).toBe(200);
+    // Bob's mail client unsubscribes him in one click from the headers (RFC 8058).
+    const [bobMail] = await mail.waitFor(`to:"${bob.email}" subject:"Autumn news"`, 1, 30_000);
+    const headers = await mail.headers(bobMail!.ID);
+    expect(headers['List-Unsubscribe-Post']).toEqual(['List-Unsubscribe=One-Click']);
+    const listUnsubscribe = /^<(.+)>$/.exec(headers['List-Unsubscribe']?.[0] ?? '')?.[1];
+    expect(listUnsubscribe).toBeDefined();
+    const oneClick = await fetch(viaGateway(listUnsubscribe!), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
 
     const second = await run('Winter news');
-    expect(second).toMatchObject({ total: 2, sent: 1, suppressed: 1 });
-    await mail.waitFor(`to:"${bob.email}" subject:"Winter news"`, 1, 30_000);
+    expect(second).toMatchObject({ total: 3, sent: 1, suppressed: 2 });
+    await mail.waitFor(`to:"${cy.email}" subject:"Winter news"`, 1, 30_000);
     expect(await mail.search(`to:"${ada.email}" subject:"Winter news"`)).toEqual([]);
-    expect(await mail.search(`to:"${bob.email}" subject:"Autumn news"`)).toHaveLength(1);
+    expect(await mail.search(`to:"${bob.email}" subject:"Winter news"`)).toEqual([]);
+    expect(await mail.search(`to:"${cy.email}" subject:"Autumn news"`)).toHaveLength(1);
   });
 
   it('shows the queues in Bull Board to an admin, through the gateway only with a token', async () => {

@@ -252,6 +252,24 @@ export function campaignKeys(prefix: string, campaignId: string) {
   };
 }
 
+/**
+ * Lua, for the campaign scripts of both the notifications service and the workers: the one rule
+ * that completes a campaign. `complete(statusKey, countersKey)` flips a SENDING campaign whose
+ * recipients are all done (sent, failed, suppressed or cancelled, once its total is known) to
+ * COMPLETED and returns 1; otherwise 0. Whoever runs it first completes the campaign, once.
+ */
+export const CAMPAIGN_COMPLETE_LUA = `
+local function complete(statusKey, countersKey)
+  local c = redis.call('HMGET', countersKey, 'total', 'sent', 'failed', 'suppressed', 'cancelled')
+  if not c[1] then return 0 end
+  local done = (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0) + (tonumber(c[5]) or 0)
+  if done >= tonumber(c[1]) and redis.call('GET', statusKey) == '${CampaignStatus.SENDING}' then
+    redis.call('SET', statusKey, '${CampaignStatus.COMPLETED}')
+    return 1
+  end
+  return 0
+end`;
+
 /** Redis set of suppressed (unsubscribed) addresses, lower-cased; mirrors MongoDB. */
 export const campaignSuppressionKey = (prefix: string) => `${prefix}:campaign:suppressed`;
 

@@ -56,8 +56,10 @@ export const PUBLIC_ROUTES: readonly { method: string; pattern: RegExp }[] = [
   { method: 'GET', pattern: /^\/products(\/[^/]+)?$/ },
   { method: 'GET', pattern: /^\/categories(\/[^/]+)?$/ },
   { method: 'POST', pattern: /^\/payments\/webhooks\/[a-z]+$/ },
-  // Campaign emails' unsubscribe link: the signed token in the query is the credential.
+  // Campaign emails' unsubscribe link (GET) and one-click unsubscribe (POST, RFC 8058): the
+  // signed token in the query is the credential.
   { method: 'GET', pattern: /^\/notifications\/unsubscribe$/ },
+  { method: 'POST', pattern: /^\/notifications\/unsubscribe$/ },
 ];
 
 /** Routes that are internal to the backend and never exposed through the gateway. */

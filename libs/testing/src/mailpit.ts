@@ -35,6 +35,11 @@ export class MailSink {
     return this.get<SinkMessage>(`/api/v1/message/${encodeURIComponent(id)}`);
   }
 
+  /** The message's headers as sent: name -> values. */
+  headers(id: string): Promise<Record<string, string[]>> {
+    return this.get<Record<string, string[]>>(`/api/v1/message/${encodeURIComponent(id)}/headers`);
+  }
+
   /** Polls until at least `count` messages match (mail is delivered asynchronously). */
   async waitFor(query: string, count = 1, timeoutMs = 10_000): Promise<SinkMessageSummary[]> {
     const deadline = Date.now() + timeoutMs;

@@ -317,6 +317,28 @@ describe('notifications: campaigns', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Unsubscribed');
 
+    // One-click from a mail client (RFC 8058): a form-encoded POST to the same URL.
+    const clicked = env.email('one-click');
+    const oneClick = unsubscribeToken(SECRET, { userId: randomUUID(), email: clicked });
+    const post = (token: string, form: string) =>
+      fetch(`${env.url}/notifications/unsubscribe?token=${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+    const notOneClick = await post(oneClick, 'List-Unsubscribe=Maybe');
+    expect(notOneClick.status).toBe(400);
+    const refusedBody = (await notOneClick.json()) as { details: { field: string }[] };
+    expect(refusedBody.details.map((d) => d.field)).toContain('List-Unsubscribe');
+    expect(await redis.sismember(campaignSuppressionKey(env.prefix), clicked)).toBe(0);
+    for (let i = 0; i < 2; i += 1) {
+      const done = await post(oneClick, 'List-Unsubscribe=One-Click');
+      expect(done.status).toBe(200);
+      expect(await done.json()).toEqual({ email: clicked, unsubscribed: true });
+    }
+    expect(await redis.sismember(campaignSuppressionKey(env.prefix), clicked)).toBe(1);
+    expect((await post('nope', 'List-Unsubscribe=One-Click')).status).toBe(400);
+
     const forged = unsubscribeToken('another-secret-0123456789', { userId: 'x', email });
     for (const bad of [forged, 'nope', '']) {
       const refused = await env.request(`GET`, `/notifications/unsubscribe?token=${bad}`);

@@ -378,7 +378,14 @@ describe('analytics (real PostgreSQL and Redis)', () => {
         taken = true;
         return new Promise<void>(() => undefined);
       },
-      { connection: { url: testEndpoints.redisUrl }, prefix, lockDuration: 1000 },
+      // skipStalledCheck: its own first check would hold the queue's `stalled-check` throttle key
+      // for its default 30 s interval and keep the next worker from finding the stalled job.
+      {
+        connection: { url: testEndpoints.redisUrl },
+        prefix,
+        lockDuration: 1000,
+        skipStalledCheck: true,
+      },
     );
     await queue.add(event.type, event, { jobId: analyticsJobId(event.id), attempts: 3 });
     await waitUntil('the doomed worker to take the job', () => taken);

@@ -174,10 +174,9 @@ describe('campaign email workers', () => {
     const message = await env.sink.message(one?.ID ?? '');
     expect(message.Subject).toBe('News for User 10');
     expect(message.Text).toContain('/notifications/unsubscribe?token=');
-    const headers = (await (
-      await fetch(`${testEndpoints.mailpitUrl}/api/v1/message/${one?.ID}/headers`)
-    ).json()) as Record<string, string[]>;
+    const headers = await env.sink.headers(one?.ID ?? '');
     expect(headers['List-Unsubscribe']?.[0]).toMatch(/^<http:\/\/shop\.test\/api\/.+>$/);
+    expect(headers['List-Unsubscribe-Post']).toEqual(['List-Unsubscribe=One-Click']);
     await env.stop(running);
   }, 120_000);
 

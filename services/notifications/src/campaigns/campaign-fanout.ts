@@ -155,7 +155,7 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async fanOut(campaignId: string): Promise<void> {
-    let campaign = await this.acquire(campaignId);
+    const campaign = await this.acquire(campaignId);
     if (!campaign) return;
     if (campaign.status === CampaignStatus.CREATED) {
       const started = await this.campaigns
@@ -168,16 +168,33 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
         await this.state.setStatus(campaignId, CampaignStatus.FANNING_OUT);
       }
     }
-    while (!campaign.fanoutDone) {
-      if (this.stopping) return;
-      const next = await this.fanOutPage(campaign);
-      if (!next) {
-        this.logger.warn(`campaign ${campaignId}: fan-out lease lost or campaign cancelled`);
+    // A pipeline of three steps, each in page order: read (auth's page and the suppression
+    // check), add (`addBulk`), save (cursor and counts). Page N+1 is read while page N is added,
+    // and page N is saved while page N+1 is added. Only the save moves the cursor, and a save is
+    // conditional on the one before it, so a page added but never saved (lease lost, shutdown,
+    // crash) is read and added again on resume: the job ids make that a no-op and it is counted
+    // once.
+    let ahead: Promise<ReadPage> | undefined = this.readPage(campaign, campaign.fanoutCursor);
+    let saving: Promise<CampaignDocument | null> | undefined;
+    const lost = () =>
+      this.logger.warn(`campaign ${campaignId}: fan-out lease lost or campaign cancelled`);
+    while (ahead) {
+      if (this.stopping) {
+        await saving?.catch(() => undefined);
         return;
       }
-      campaign = next;
+      const page: ReadPage = await ahead;
+      ahead = page.next === null ? undefined : this.readPage(campaign, page.next);
+      ahead?.catch(() => undefined); // awaited at the next turn, or dropped with the run
+      await this.addPage(campaign._id, page);
+      const saved = saving ? await saving : campaign;
+      if (!saved) return lost();
+      saving = this.savePage(saved, page);
+      saving.catch(() => undefined); // awaited at the next turn or below
     }
-    await this.finish(campaign);
+    const last = await saving;
+    if (!last) return lost();
+    await this.finish(last);
   }
 
   /** Takes the fan-out lease: free, run out, or already ours. */
@@ -207,29 +224,41 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
       .exec();
   }
 
-  /** Reads, filters and enqueues one page; the campaign as saved after it, or null (lease lost). */
-  private async fanOutPage(campaign: CampaignDocument): Promise<CampaignDocument | null> {
+  /** Reads one page of the audience and splits it into suppressed members and jobs to add. */
+  private async readPage(campaign: CampaignDocument, cursor: string | null): Promise<ReadPage> {
     const page = await this.audience.page(
       campaign.audience,
-      campaign.fanoutCursor,
+      cursor,
       this.config.CAMPAIGN_FANOUT_PAGE_SIZE,
     );
     const suppressed = await this.suppressedAmong(page.members);
-    const skipped = page.members.filter((m) => suppressed.has(m.email.toLowerCase()));
-    const recipients = page.members.filter((m) => !suppressed.has(m.email.toLowerCase()));
-    await this.state.markSuppressed(
-      campaign._id,
-      skipped.map((m) => m.id),
-    );
-    if (recipients.length > 0) {
-      await this.queue.queue.addBulk(
-        recipients.map((member) => ({
+    const skipped: string[] = [];
+    const jobs: ReadPage['jobs'] = [];
+    for (const member of page.members) {
+      if (suppressed.has(member.email.toLowerCase())) {
+        skipped.push(member.id);
+      } else {
+        jobs.push({
           name: QueueName.campaign,
           data: this.jobData(campaign._id, member),
           opts: { jobId: campaignJobId(campaign._id, member.id) },
-        })),
-      );
+        });
+      }
     }
+    return { size: page.members.length, next: page.next, skipped, jobs };
+  }
+
+  /** Marks a page's suppressed members and adds its jobs (one `addBulk`). */
+  private async addPage(campaignId: string, page: ReadPage): Promise<void> {
+    await this.state.markSuppressed(campaignId, page.skipped);
+    if (page.jobs.length > 0) await this.queue.queue.addBulk(page.jobs);
+  }
+
+  /**
+   * Saves the cursor after a page added, and its counts, if this instance still holds the lease
+   * and `campaign` is the latest save; the campaign as saved, or null.
+   */
+  private savePage(campaign: CampaignDocument, page: ReadPage): Promise<CampaignDocument | null> {
     const now = Date.now();
     return this.campaigns
       .findOneAndUpdate(
@@ -245,7 +274,7 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
             fanoutDone: page.next === null,
             fanoutLeaseUntil: new Date(now + this.config.CAMPAIGN_FANOUT_LEASE_MS),
           },
-          $inc: { fanoutPages: 1, queued: recipients.length, total: page.members.length },
+          $inc: { fanoutPages: 1, queued: page.jobs.length, total: page.size },
         },
         { new: true },
       )
@@ -310,6 +339,17 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
       unsubscribeUrl: unsubscribeUrl(this.config.PUBLIC_BASE_URL, token),
     };
   }
+}
+
+/** One page of the audience, ready to enqueue. */
+interface ReadPage {
+  /** Members on the page, suppressed ones included. */
+  readonly size: number;
+  /** The cursor after this page; null after the last one. */
+  readonly next: string | null;
+  /** User ids of the suppressed members. */
+  readonly skipped: string[];
+  readonly jobs: { name: string; data: CampaignJobData; opts: { jobId: string } }[];
 }
 
 function describe(error: unknown): string {

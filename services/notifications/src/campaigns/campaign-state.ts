@@ -1,4 +1,5 @@
 import {
+  CAMPAIGN_COMPLETE_LUA,
   type CampaignFailure,
   CampaignRecipientState,
   CampaignStatus,
@@ -31,16 +32,9 @@ return added`;
 
 // Records the final total (when given) and completes a SENDING campaign whose recipients are all
 // done. KEYS: counters, status. ARGV: total or ''. Returns 1 when this call completed it.
-const SETTLE = `
+const SETTLE = `${CAMPAIGN_COMPLETE_LUA}
 if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'total', ARGV[1]) end
-local c = redis.call('HMGET', KEYS[1], 'total', 'sent', 'failed', 'suppressed', 'cancelled')
-if not c[1] then return 0 end
-local done = (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0) + (tonumber(c[5]) or 0)
-if done >= tonumber(c[1]) and redis.call('GET', KEYS[2]) == '${CampaignStatus.SENDING}' then
-  redis.call('SET', KEYS[2], '${CampaignStatus.COMPLETED}')
-  return 1
-end
-return 0`;
+return complete(KEYS[2], KEYS[1])`;
 
 /**
  * The notifications service's side of a campaign's Redis state: the status key the workers check

@@ -159,6 +159,16 @@ export class UnsubscribeQueryDto {
   readonly token!: string;
 }
 
+/**
+ * The body a mail client posts for a one-click unsubscribe (RFC 8058), form-encoded:
+ * `List-Unsubscribe=One-Click`.
+ */
+export class OneClickUnsubscribeDto {
+  @ApiProperty({ name: 'List-Unsubscribe', enum: ['One-Click'] })
+  @IsIn(['One-Click'], { message: 'List-Unsubscribe must be One-Click' })
+  readonly 'List-Unsubscribe'!: 'One-Click';
+}
+
 export class UnsubscribeResultDto {
   @ApiProperty({ example: 'ada@example.com' }) readonly email!: string;
   @ApiProperty({ example: true }) readonly unsubscribed!: true;

@@ -1,7 +1,7 @@
 import { ErrorResponseDto, Public } from '@commerce/nest-kit';
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { UnsubscribeQueryDto, UnsubscribeResultDto } from './campaigns.dto';
+import { OneClickUnsubscribeDto, UnsubscribeQueryDto, UnsubscribeResultDto } from './campaigns.dto';
 import { CampaignsService } from './campaigns.service';
 
 /** The part of Fastify's reply this controller touches. */
@@ -11,7 +11,11 @@ interface HtmlReply {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The link in every campaign email; the signed token is the credential (no login). */
+/**
+ * The link in every campaign email; the signed token is the credential (no login). GET is the
+ * link a reader clicks; POST is the one-click unsubscribe mail clients perform from the
+ * `List-Unsubscribe-Post` header (RFC 8058), without opening a page.
+ */
 @ApiTags('campaigns')
 @Public()
 @Controller('notifications/unsubscribe')
@@ -34,5 +38,21 @@ export class UnsubscribeController {
     if (!accept?.includes('text/html')) return result;
     reply.header('content-type', 'text/html; charset=utf-8');
     return `<!doctype html><html><body style="font-family: sans-serif;"><h1>Unsubscribed</h1><p>${escapeHtml(result.email)} will receive no more campaign emails.</p></body></html>`;
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'One-click unsubscribe (RFC 8058) from a mail client (idempotent)',
+    description:
+      'Posted by mail clients to the List-Unsubscribe URL, form-encoded: List-Unsubscribe=One-Click.',
+  })
+  @ApiOkResponse({ type: UnsubscribeResultDto })
+  @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'Not a valid token or body' })
+  oneClick(
+    @Query() query: UnsubscribeQueryDto,
+    @Body() _body: OneClickUnsubscribeDto,
+  ): Promise<UnsubscribeResultDto> {
+    return this.campaigns.unsubscribe(query.token);
   }
 }

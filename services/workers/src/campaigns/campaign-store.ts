@@ -1,4 +1,5 @@
 import {
+  CAMPAIGN_COMPLETE_LUA,
   type CampaignFailure,
   CampaignRecipientState,
   CampaignStatus,
@@ -12,19 +13,9 @@ import type { WorkersConfig } from '../config';
 
 const S = CampaignRecipientState;
 
-// Shared by the scripts: completes a SENDING campaign whose recipients are all done (once: the
-// status key flips to COMPLETED). KEYS[1] status, KEYS[3] counters.
-const COMPLETE = `
-local function complete()
-  local c = redis.call('HMGET', KEYS[3], 'total', 'sent', 'failed', 'suppressed', 'cancelled')
-  if not c[1] then return 0 end
-  local done = (tonumber(c[2]) or 0) + (tonumber(c[3]) or 0) + (tonumber(c[4]) or 0) + (tonumber(c[5]) or 0)
-  if done >= tonumber(c[1]) and redis.call('GET', KEYS[1]) == '${CampaignStatus.SENDING}' then
-    redis.call('SET', KEYS[1], '${CampaignStatus.COMPLETED}')
-    return 1
-  end
-  return 0
-end
+// Shared by the scripts: the completion rule (KEYS[1] status, KEYS[3] counters) and the parsing
+// of a recipient's in-flight state.
+const COMPLETE = `${CAMPAIGN_COMPLETE_LUA}
 local function parse(state)
   if not state then return nil end
   local kind, token, at = string.match(state, '^(%a+):([^:]+):(%d+)$')
@@ -56,7 +47,7 @@ end
 if redis.call('SISMEMBER', KEYS[4], ARGV[5]) == 1 then
   redis.call('HSET', KEYS[2], ARGV[1], '${S.SUPPRESSED}')
   redis.call('HINCRBY', KEYS[3], 'suppressed', 1)
-  return {'suppressed', tostring(complete())}
+  return {'suppressed', tostring(complete(KEYS[1], KEYS[3]))}
 end
 redis.call('HSET', KEYS[2], ARGV[1], 'claim:' .. ARGV[2] .. ':' .. ARGV[3])
 return {'claimed'}`;
@@ -85,7 +76,7 @@ else
   redis.call('HINCRBY', KEYS[3], 'sent', 1)
   if ARGV[3] == '${S.UNCONFIRMED}' then redis.call('HINCRBY', KEYS[3], 'unconfirmed', 1) end
 end
-return {1, complete()}`;
+return {1, complete(KEYS[1], KEYS[3])}`;
 
 // KEYS: recipients. ARGV: userId, token. Gives a claim back (nothing was handed over).
 const RELEASE = `

@@ -194,6 +194,8 @@ export class CampaignProcessor
         date: new Date(job.timestamp),
         headers: {
           'List-Unsubscribe': `<${data.unsubscribeUrl}>`,
+          // One-click (RFC 8058): mail clients POST to the URL above instead of opening it.
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
           'X-Campaign-Id': data.campaignId,
         },
       },
