@@ -11,12 +11,17 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, type Job, type RateLimiterOptions, UnrecoverableError } from 'bullmq';
 import type { Collection, Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type WorkersConfig, mailboxAddress } from '../config';
 import { MONGO_CONNECTION } from '../database/mongo.module';
-import { describe, leaseMargin, settled } from '../email/email.processor';
 import { type ComposedMail, buildMail } from '../email/mail-message';
-import { SendAbortedError, SmtpPool, SmtpSendError } from '../email/smtp-pool';
+import {
+  claimDeadline,
+  describe,
+  judgeSendFailure,
+  recordUntil,
+  sendWithHandover,
+} from '../email/smtp-handover';
+import { SmtpPool } from '../email/smtp-pool';
 import { QueueWorker } from '../queues/queue-worker';
 import { CampaignTemplate } from './campaign-renderer';
 import { CampaignStore, type Recipient } from './campaign-store';
@@ -148,31 +153,21 @@ export class CampaignProcessor
       throw new UnrecoverableError(`cannot render the campaign email: ${describe(error)}`);
     }
 
-    let handover: Promise<boolean> | undefined;
-    try {
-      await this.smtp.send(
-        mail.envelope,
-        mail.raw,
-        () => {
-          if (signal.aborted) throw new SendAbortedError('the worker is shutting down');
-          if (Date.now() > claimedAt + lease - leaseMargin(lease)) {
-            throw new SendAbortedError('the claim is about to run out; trying again later');
-          }
-          // As in EmailProcessor: the mark is written to Redis's socket now, the end of the
-          // message follows at the next turn of the event loop without waiting for the answer.
-          handover = this.store.markHandover(recipient, claimToken);
-          handover.catch(() => undefined); // awaited below
-          return new Promise<void>((resolve) => setImmediate(resolve));
-        },
-        signal,
-      );
-    } catch (error) {
-      return this.notSent(job, token, claimToken, error, handover);
-    }
-    if (handover && !(await settled(handover))) {
+    const sent = await sendWithHandover(this.smtp, mail, {
+      signal,
+      claimedAt,
+      leaseMs: lease,
+      markHandover: () => this.store.markHandover(recipient, claimToken),
+    });
+    if (!sent.ok) return this.notSent(job, token, claimToken, sent.error);
+    if (!sent.markApplied) {
       this.logger.warn(`campaign job ${job.id}: the hand-over mark did not apply (claim lost?)`);
     }
-    await this.recordSent(recipient, claimToken, claimedAt + lease - leaseMargin(lease));
+    await recordUntil(
+      () => this.recordSent(recipient, claimToken),
+      claimDeadline(claimedAt, lease),
+      `campaign ${recipient.campaignId}, user ${recipient.userId}`,
+    );
     return 'sent';
   }
 
@@ -209,37 +204,33 @@ export class CampaignProcessor
     token: string,
     claimToken: string,
     error: unknown,
-    handover: Promise<boolean> | undefined,
   ): Promise<CampaignOutcome> {
-    if (handover) await settled(handover);
     const recipient: Recipient = { campaignId: job.data.campaignId, userId: job.data.userId };
-    const smtp = error instanceof SmtpSendError ? error : undefined;
-    const cause = smtp ? smtp.cause : error;
-    if (smtp?.handedOver && smtp.responseCode === undefined) {
-      // The end of the message went out but no answer came back: most likely accepted.
-      const { completed } = await this.store.finish(
-        recipient,
-        claimToken,
-        CampaignRecipientState.UNCONFIRMED,
-      );
-      if (completed) await this.completed(recipient.campaignId);
-      this.logger.warn(
-        `campaign job ${job.id}: no answer after the message was handed over (${smtp.message}); counted as sent (unconfirmed)`,
-      );
-      return 'sent-unconfirmed';
+    const failure = judgeSendFailure(error, this.isLastAttempt(job));
+    switch (failure.kind) {
+      case 'unconfirmed': {
+        const { completed } = await this.store.finish(
+          recipient,
+          claimToken,
+          CampaignRecipientState.UNCONFIRMED,
+        );
+        if (completed) await this.completed(recipient.campaignId);
+        this.logger.warn(
+          `campaign job ${job.id}: no answer after the message was handed over (${failure.reason}); counted as sent (unconfirmed)`,
+        );
+        return 'sent-unconfirmed';
+      }
+      case 'aborted':
+        await this.safely(() => this.store.release(recipient, claimToken));
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      case 'failed':
+        await this.safely(() => this.fail(job, claimToken, failure.reason));
+        throw new UnrecoverableError(failure.reason);
+      case 'retry':
+        await this.safely(() => this.store.release(recipient, claimToken));
+        throw error instanceof Error ? error : new Error(failure.reason);
     }
-    const reason = describe(error);
-    if (cause instanceof SendAbortedError) {
-      await this.safely(() => this.store.release(recipient, claimToken));
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
-    }
-    if (smtp?.permanent || this.isLastAttempt(job)) {
-      await this.safely(() => this.fail(job, claimToken, reason));
-      throw new UnrecoverableError(reason);
-    }
-    await this.safely(() => this.store.release(recipient, claimToken));
-    throw error instanceof Error ? error : new Error(reason);
   }
 
   private async fail(job: Job<CampaignJobData>, claimToken: string, reason: string) {
@@ -253,31 +244,19 @@ export class CampaignProcessor
     if (completed) await this.completed(campaignId);
   }
 
-  /** Marks sent after the server's 250, retrying a failing write while the claim still holds. */
-  private async recordSent(recipient: Recipient, claimToken: string, until: number) {
-    let lastError: unknown;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        let result = await this.store.finish(recipient, claimToken, CampaignRecipientState.SENT);
-        if (!result.applied) {
-          // The claim was taken over meanwhile: it is still this attempt's message that went out.
-          result = await this.store.finish(recipient, undefined, CampaignRecipientState.SENT);
-          if (result.applied) {
-            this.logger.warn(`campaign ${recipient.campaignId}: sent after its claim was lost`);
-          }
-        }
-        if (result.completed) await this.completed(recipient.campaignId);
-        return;
-      } catch (error) {
-        lastError = error;
-        const pause = Math.min(100 * 2 ** attempt, 2000);
-        if (Date.now() + pause > until) break;
-        await sleep(pause);
+  /**
+   * Marks sent after the server's 250. If the claim was taken over meanwhile, it is still this
+   * attempt's message that went out (recordUntil retries a failing write).
+   */
+  private async recordSent(recipient: Recipient, claimToken: string): Promise<void> {
+    let result = await this.store.finish(recipient, claimToken, CampaignRecipientState.SENT);
+    if (!result.applied) {
+      result = await this.store.finish(recipient, undefined, CampaignRecipientState.SENT);
+      if (result.applied) {
+        this.logger.warn(`campaign ${recipient.campaignId}: sent after its claim was lost`);
       }
     }
-    throw new Error(
-      `campaign ${recipient.campaignId}, user ${recipient.userId} was sent but could not be marked: ${describe(lastError)}`,
-    );
+    if (result.completed) await this.completed(recipient.campaignId);
   }
 
   /** This job's recipient was the campaign's last: COMPLETED in MongoDB too. */

@@ -3,12 +3,18 @@ import { InjectConfig, MetricsService } from '@commerce/nest-kit';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkersConfig } from '../config';
 import { QueueWorker, WORKER_ID } from '../queues/queue-worker';
 import { type ComposedMail, composeMail, messageIdFor } from './mail-message';
 import { type Claim, NotificationStore, judgeUnclaimable } from './notification-store';
-import { SendAbortedError, SmtpPool, SmtpSendError } from './smtp-pool';
+import {
+  claimDeadline,
+  describe,
+  judgeSendFailure,
+  recordUntil,
+  sendWithHandover,
+} from './smtp-handover';
+import { SmtpPool } from './smtp-pool';
 
 export type EmailOutcome =
   /** The SMTP server accepted the message. */
@@ -79,38 +85,27 @@ export class EmailProcessor
     );
     if (!notification) return this.unclaimable(job, token);
 
-    // The hand-over mark, sent to MongoDB right before the end of the message (see the gate).
-    let handover: Promise<boolean> | undefined;
-    let mail: ComposedMail | undefined;
+    let mail: ComposedMail;
     try {
       mail = await composeMail(notification, this.config.MAIL_FROM);
-      await this.smtp.send(
-        mail.envelope,
-        mail.raw,
-        () => {
-          if (signal.aborted) throw new SendAbortedError('the worker is shutting down');
-          // Other workers take the claim over only once the lease has run out by their clock;
-          // stop well before that (the margin absorbs clock skew between workers).
-          if (Date.now() > claimedAt + lease - leaseMargin(lease)) {
-            throw new SendAbortedError('the claim is about to run out; trying again later');
-          }
-          handover = this.store.markHandover(claim);
-          handover.catch(() => undefined); // awaited below
-          // The end of the message goes out at the next turn of the event loop: by then the
-          // driver has written the mark to its socket (it needs no I/O to get there), so the mark
-          // leaves the process first and the end follows a fraction of a millisecond later,
-          // without waiting for MongoDB's answer.
-          return new Promise<void>((resolve) => setImmediate(resolve));
-        },
-        signal,
-      );
     } catch (error) {
-      return this.notSent(job, token, claim, error, handover);
+      return this.notSent(job, token, claim, error);
     }
-    if (handover && !(await settled(handover))) {
+    const sent = await sendWithHandover(this.smtp, mail, {
+      signal,
+      claimedAt,
+      leaseMs: lease,
+      markHandover: () => this.store.markHandover(claim),
+    });
+    if (!sent.ok) return this.notSent(job, token, claim, sent.error);
+    if (!sent.markApplied) {
       this.logger.warn(`notification ${id}: the hand-over mark did not apply (claim lost?)`);
     }
-    await this.recordSent(claim, mail, claimedAt + lease - leaseMargin(lease));
+    await recordUntil(
+      () => this.recordSent(claim, mail),
+      claimDeadline(claimedAt, lease),
+      `notification ${id}`,
+    );
     return 'sent';
   }
 
@@ -142,68 +137,47 @@ export class EmailProcessor
     }
   }
 
-  /** The send failed; the message may or may not have reached the server. */
+  /** The send failed (or the message could not be built); it may have reached the server. */
   private async notSent(
     job: Job<EmailJobData>,
     token: string,
     claim: Claim,
     error: unknown,
-    handover: Promise<boolean> | undefined,
   ): Promise<EmailOutcome> {
-    // Whatever happens next is conditional on the claim: let the hand-over mark land first.
-    if (handover) await settled(handover);
-    const smtp = error instanceof SmtpSendError ? error : undefined;
-    const cause = smtp ? smtp.cause : error;
-    if (smtp?.handedOver && smtp.responseCode === undefined) {
-      // The end of the message went out but no answer came back (connection lost): the server
-      // most likely accepted it. Counting it as sent is the side that never duplicates.
-      const messageId = messageIdFor(claim.notificationId, this.config.MAIL_FROM);
-      await this.store.markSent(claim, messageId, true);
-      this.logger.warn(
-        `notification ${claim.notificationId}: no answer after the message was handed over (${smtp.message}); counted as SENT (unconfirmed)`,
-      );
-      return 'sent-unconfirmed';
+    const failure = judgeSendFailure(error, this.isLastAttempt(job));
+    switch (failure.kind) {
+      case 'unconfirmed': {
+        const messageId = messageIdFor(claim.notificationId, this.config.MAIL_FROM);
+        await this.store.markSent(claim, messageId, true);
+        this.logger.warn(
+          `notification ${claim.notificationId}: no answer after the message was handed over (${failure.reason}); counted as SENT (unconfirmed)`,
+        );
+        return 'sent-unconfirmed';
+      }
+      case 'aborted':
+        await this.safely(() => this.store.release(claim, failure.reason));
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      case 'failed':
+        await this.safely(() => this.store.markFailed(claim, failure.reason));
+        throw new UnrecoverableError(failure.reason);
+      case 'retry':
+        await this.safely(() => this.store.release(claim, failure.reason));
+        throw error instanceof Error ? error : new Error(failure.reason);
     }
-    const reason = describe(error);
-    if (cause instanceof SendAbortedError) {
-      await this.safely(() => this.store.release(claim, reason));
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
-    }
-    if (smtp?.permanent || this.isLastAttempt(job)) {
-      await this.safely(() => this.store.markFailed(claim, reason));
-      throw new UnrecoverableError(reason);
-    }
-    await this.safely(() => this.store.release(claim, reason));
-    throw error instanceof Error ? error : new Error(reason);
   }
 
   /**
    * Marks SENT after the server's 250. If the claim was taken over meanwhile (this attempt ran
-   * past its lease), it is still this attempt's message that was accepted. A write that keeps
-   * failing is retried until shortly before the claim would run out (`until`): a HANDOVER mark
+   * past its lease), it is still this attempt's message that was accepted. A HANDOVER mark
    * already protects the message from being sent again, but if MongoDB refused that one too, only
-   * this process knows the message went out.
+   * this process knows the message went out (hence recordUntil's retries).
    */
-  private async recordSent(claim: Claim, mail: ComposedMail, until: number): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        if (!(await this.store.markSent(claim, mail.messageId))) {
-          await this.store.markSentAnyway(claim.notificationId, mail.messageId);
-          this.logger.warn(`notification ${claim.notificationId}: sent after its claim was lost`);
-        }
-        return;
-      } catch (error) {
-        lastError = error;
-        const pause = Math.min(100 * 2 ** attempt, 2000);
-        if (Date.now() + pause > until) break;
-        await sleep(pause);
-      }
+  private async recordSent(claim: Claim, mail: ComposedMail): Promise<void> {
+    if (!(await this.store.markSent(claim, mail.messageId))) {
+      await this.store.markSentAnyway(claim.notificationId, mail.messageId);
+      this.logger.warn(`notification ${claim.notificationId}: sent after its claim was lost`);
     }
-    throw new Error(
-      `notification ${claim.notificationId} was sent but could not be marked SENT: ${describe(lastError)}`,
-    );
   }
 
   private async safely(write: () => Promise<unknown>): Promise<void> {
@@ -214,23 +188,4 @@ export class EmailProcessor
       this.logger.warn(`could not update the notification: ${describe(error)}`);
     }
   }
-}
-
-/** Stop sending this long before the claim's lease runs out (a quarter of it, at most 10 s). */
-export function leaseMargin(leaseMs: number): number {
-  return Math.min(Math.floor(leaseMs / 4), 10_000);
-}
-
-/** The promise's value, or false when it rejected (the rejection is handled by the caller's log). */
-export async function settled(write: Promise<boolean>): Promise<boolean> {
-  try {
-    return await write;
-  } catch {
-    return false;
-  }
-}
-
-export function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.length > 500 ? `${text.slice(0, 500)}...` : text;
 }
