@@ -49,9 +49,9 @@ describe('recordUntil', () => {
   it('retries a failing write until it succeeds', async () => {
     let calls = 0;
     await recordUntil(
-      async () => {
+      () => {
         calls += 1;
-        if (calls < 3) throw new Error('store down');
+        return calls < 3 ? Promise.reject(new Error('store down')) : Promise.resolve();
       },
       Date.now() + 5_000,
       'message 1',
@@ -61,9 +61,9 @@ describe('recordUntil', () => {
 
   it('gives up before the deadline, naming what was sent', async () => {
     let calls = 0;
-    const write = async () => {
+    const write = () => {
       calls += 1;
-      throw new Error('store down');
+      return Promise.reject(new Error('store down'));
     };
     await expect(recordUntil(write, Date.now() + 250, 'message 2')).rejects.toThrow(
       'message 2 was sent but could not be recorded: store down',
