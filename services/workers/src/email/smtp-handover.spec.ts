@@ -73,7 +73,11 @@ describe('recordUntil', () => {
 });
 
 describe('sendWithHandover', () => {
-  const mail = { envelope: { from: 'a@x.test', to: ['b@x.test'] }, raw: 'raw' } as ComposedMail;
+  const mail = {
+    envelope: { from: 'a@x.test', to: ['b@x.test'] },
+    raw: 'raw',
+    messageId: '<m@x.test>',
+  } as unknown as ComposedMail;
   /** A pool whose send runs the gate like the real one, then answers as told. */
   const pool = (after: () => Promise<void>) =>
     ({
