@@ -110,3 +110,22 @@ export async function inventoryOf(
   );
   return res.body;
 }
+
+/**
+ * The product's inventory once nothing is reserved any more. An order is COMPLETED as soon as it
+ * is confirmed; the checkout commits its reserved stock right after, in the same workflow, so a
+ * read straight after COMPLETED may still see the reservation.
+ */
+export async function committedInventoryOf(
+  call: Call,
+  token: string,
+  productId: string,
+  timeoutMs = 30_000,
+): Promise<{ onHand: number; reserved: number; available: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const inventory = await inventoryOf(call, token, productId);
+    if (inventory.reserved === 0 || Date.now() > deadline) return inventory;
+    await sleep(100);
+  }
+}

@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   apiClient,
   checkout,
-  inventoryOf,
+  committedInventoryOf,
   registerShopper,
   startCheckoutStack,
   stockedProduct,
@@ -149,7 +149,10 @@ describe('checkout under faults', () => {
       runs += 1;
     }
     expect(runs).toBe(1);
-    expect(await inventoryOf(call, admin, product.id)).toMatchObject({ onHand: 8, reserved: 0 });
+    expect(await committedInventoryOf(call, admin, product.id)).toMatchObject({
+      onHand: 8,
+      reserved: 0,
+    });
   });
 
   it('sells exactly the 20 in stock to 100 racing customers and restores the rest', async () => {
@@ -174,7 +177,7 @@ describe('checkout under faults', () => {
     expect(byStatus('COMPLETED')).toHaveLength(20);
     expect(byStatus('FAILED')).toHaveLength(80);
     expect(byStatus('FAILED').every((o) => o.failureReason === 'out of stock')).toBe(true);
-    expect(await inventoryOf(call, admin, product.id)).toEqual({
+    expect(await committedInventoryOf(call, admin, product.id)).toEqual({
       productId: product.id,
       onHand: 0,
       reserved: 0,

@@ -8,6 +8,7 @@ import { Queue } from 'bullmq';
 import {
   apiClient,
   checkout,
+  committedInventoryOf,
   inventoryOf,
   registerShopper,
   startCheckoutStack,
@@ -81,7 +82,7 @@ describe('checkout end to end', () => {
       'COMPLETED',
     ]);
     // Reservation turned into a sale: 2 fewer on hand, nothing held back.
-    expect(await inventoryOf(call, admin, product.id)).toEqual({
+    expect(await committedInventoryOf(call, admin, product.id)).toEqual({
       productId: product.id,
       onHand: 8,
       reserved: 0,

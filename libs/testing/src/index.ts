@@ -5,3 +5,4 @@ export * from './postgres';
 export * from './temporal';
 export * from './tokens';
 export * from './http';
+export * from './child-app';

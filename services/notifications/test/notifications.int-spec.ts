@@ -1,4 +1,5 @@
 import { NotificationStatus } from '@commerce/contracts';
+import type { ChildApp } from '@commerce/testing';
 import { randomUUID } from 'node:crypto';
 import { emailJobId } from '../src/channels/email-job-id';
 import {
@@ -8,7 +9,7 @@ import {
   errorShape,
   waitUntil,
 } from './support/notifications-app';
-import { type WorkersProcess, buildWorkers, startWorkers } from './support/workers-process';
+import { buildWorkers, startWorkers } from './support/workers-process';
 
 describe('POST /internal/notifications', () => {
   const env = new NotificationsTestEnvironment();
@@ -329,7 +330,7 @@ describe('GET /notifications and POST /notifications/:id/read', () => {
 
 describe('email delivery through the workers process', () => {
   const env = new NotificationsTestEnvironment();
-  let workers: WorkersProcess | undefined;
+  let workers: ChildApp | undefined;
 
   beforeAll(async () => {
     await buildWorkers();

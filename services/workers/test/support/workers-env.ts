@@ -8,30 +8,24 @@ import {
 } from '@commerce/contracts';
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
+  ChildApp,
   MailSink,
   type ScratchDatabase,
+  buildProject,
   createScratchDatabase,
+  freePort,
   testEndpoints,
   uniqueName,
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type JobsOptions, Queue } from 'bullmq';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import mongoose, { type Collection, type Connection } from 'mongoose';
 import { AppModule, workersAppOptions } from '../../src/app.module';
 import { type WorkersConfig, workersConfigSchema } from '../../src/config';
 import { EmailProcessor } from '../../src/email/email.processor';
 import { SmtpProxy } from './smtp-proxy';
-
-const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
-const WORKERS_MAIN = join(REPO_ROOT, 'services', 'workers', 'dist', 'main.js');
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitUntil<T>(
@@ -57,15 +51,6 @@ export interface RunningWorkers {
   readonly processor: EmailProcessor;
 }
 
-/** A workers process started from its build (`services/workers/dist/main.js`). */
-export interface WorkerChild {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-  /** Resolves with the exit code or signal once the process is gone. */
-  readonly exited: Promise<number | string>;
-}
-
 /**
  * One test file's world for the workers: a scratch MongoDB database, its own BullMQ prefix, the
  * real SMTP sink (mailpit, read back with MailSink), an SMTP proxy that can stall conversations,
@@ -85,7 +70,7 @@ export class WorkersTestEnvironment {
   notifications!: Collection<NotificationDocument>;
   queue!: Queue<EmailJobData>;
   private readonly apps: NestFastifyApplication[] = [];
-  private readonly children: WorkerChild[] = [];
+  private readonly children: ChildApp[] = [];
 
   async setUp(): Promise<void> {
     this.analyticsDb = await createScratchDatabase('workers');
@@ -156,35 +141,16 @@ export class WorkersTestEnvironment {
   }
 
   /** `node services/workers/dist/main.js` with this file's environment plus `env`. */
-  async spawnWorker(env: Record<string, string> = {}): Promise<WorkerChild> {
-    const port = await freePort();
-    let output = '';
-    const child = spawn(process.execPath, [WORKERS_MAIN], {
-      env: { ...process.env, ...this.workerEnv({ LOG_LEVEL: 'warn', ...env }), PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  async spawnWorker(env: Record<string, string> = {}): Promise<ChildApp> {
+    const worker = await ChildApp.start({
+      name: 'workers',
+      dir: 'services/workers',
+      port: await freePort(),
+      env: this.workerEnv({ LOG_LEVEL: 'warn', ...env }),
+      healthPath: '/health',
+      startTimeoutMs: 20_000,
     });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | string>((done) =>
-      child.once('exit', (code, signal) => done(signal ?? code ?? -1)),
-    );
-    const worker: WorkerChild = {
-      process: child,
-      url: `http://127.0.0.1:${port}`,
-      output: () => output,
-      exited,
-    };
     this.children.push(worker);
-    await waitUntil(
-      'the worker process to answer /health',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
-        const res = await fetch(`${worker.url}/health`).catch(() => undefined);
-        return res?.ok;
-      },
-      20_000,
-      100,
-    );
     return worker;
   }
 
@@ -274,42 +240,5 @@ export class WorkersTestEnvironment {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-const run = promisify(execFile);
-
-/**
- * Builds the workers app (and what it depends on) with Nx, once per machine at a time: suites
- * running in parallel share one build, and Nx's cache makes a build of unchanged sources cheap.
- */
-export async function buildWorkers(): Promise<void> {
-  const lock = join(tmpdir(), 'commerce-workers-build.lock');
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock older than five minutes belongs to a build that died.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmdirSync(lock);
-      if (Date.now() > deadline) throw new Error(`waited too long for ${lock}`);
-      await sleep(250);
-    }
-  }
-  try {
-    await run('npx', ['nx', 'run', '@commerce/workers:build', '--output-style=static'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, NX_TUI: 'false', NX_NO_CLOUD: 'true' },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  } finally {
-    rmdirSync(lock);
-  }
-  if (!existsSync(WORKERS_MAIN)) throw new Error(`the build did not produce ${WORKERS_MAIN}`);
-}
+/** Builds the workers app and what it depends on (the tests run its real process). */
+export const buildWorkers = (): Promise<void> => buildProject('@commerce/workers');
