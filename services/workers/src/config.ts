@@ -75,8 +75,13 @@ export const workersConfigSchema = baseConfigSchema.extend({
   CAMPAIGN_SMTP_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
   /** Like EMAIL_CLAIM_LEASE_MS, for one recipient of a campaign. */
   CAMPAIGN_CLAIM_LEASE_MS: envInt({ min: 500, max: 3_600_000 }).default(60_000),
-  /** How long a job of a paused campaign waits before it looks at the campaign again. */
+  /**
+   * How long a job of a paused campaign first waits before it looks at the campaign again; the
+   * wait doubles with every look, up to CAMPAIGN_PAUSE_RECHECK_MAX_MS.
+   */
   CAMPAIGN_PAUSE_RECHECK_MS: envInt({ min: 50, max: 600_000 }).default(5000),
+  /** The longest such wait: a resumed campaign's jobs pick up again within this time. */
+  CAMPAIGN_PAUSE_RECHECK_MAX_MS: envInt({ min: 50, max: 3_600_000 }).default(60_000),
   /** BullMQ job lock; a job whose lock expires (its worker died) is handed to another worker. */
   WORKER_LOCK_DURATION_MS: envInt({ min: 500, max: 600_000 }).default(30_000),
   /** How often a worker looks for such stalled jobs. */

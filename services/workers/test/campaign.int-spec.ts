@@ -187,6 +187,7 @@ describe('campaign email workers', () => {
       CAMPAIGN_CONCURRENCY: '10',
       CAMPAIGN_RATE_LIMIT_PER_SECOND: '50',
       CAMPAIGN_PAUSE_RECHECK_MS: '200',
+      CAMPAIGN_PAUSE_RECHECK_MAX_MS: '1000',
     });
     await waitUntil('some emails', async () => (await counters(campaign.id)).sent >= 20, 20_000);
     const status = campaignKeys(env.prefix, campaign.id).status;

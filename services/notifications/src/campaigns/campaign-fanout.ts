@@ -26,6 +26,9 @@ import { unsubscribeToken, unsubscribeUrl } from './unsubscribe-token';
 /** How long the delivery state of a finished campaign stays in Redis. */
 export const FINISHED_CAMPAIGN_RETENTION_SECONDS = 30 * 86_400;
 
+/** `addBulk` calls of one fan-out in flight at once (measured in bench/bulk-email). */
+const ADDS_IN_FLIGHT = 2;
+
 /** Statuses in which a campaign's fan-out may still run. */
 const FANOUT_STATUSES = [
   CampaignStatus.CREATED,
@@ -168,33 +171,40 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
         await this.state.setStatus(campaignId, CampaignStatus.FANNING_OUT);
       }
     }
-    // A pipeline of three steps, each in page order: read (auth's page and the suppression
-    // check), add (`addBulk`), save (cursor and counts). Page N+1 is read while page N is added,
-    // and page N is saved while page N+1 is added. Only the save moves the cursor, and a save is
+    // A pipeline of three steps: read (auth's page and the suppression check), add (`addBulk`),
+    // save (cursor and counts). The next page is read while pages are added, ADDS_IN_FLIGHT
+    // `addBulk`s overlap (one is built while Redis runs the other), and a page is saved once it is
+    // added and the page before it is saved. Only the save moves the cursor, and each save is
     // conditional on the one before it, so a page added but never saved (lease lost, shutdown,
-    // crash) is read and added again on resume: the job ids make that a no-op and it is counted
-    // once.
+    // crash, a failed add before it) is read and added again on resume: the job ids make that a
+    // no-op and it is counted once.
     let ahead: Promise<ReadPage> | undefined = this.readPage(campaign, campaign.fanoutCursor);
-    let saving: Promise<CampaignDocument | null> | undefined;
-    const lost = () =>
-      this.logger.warn(`campaign ${campaignId}: fan-out lease lost or campaign cancelled`);
-    while (ahead) {
-      if (this.stopping) {
-        await saving?.catch(() => undefined);
-        return;
-      }
+    let saving: Promise<CampaignDocument | null> = Promise.resolve(campaign);
+    const adding: Promise<void>[] = [];
+    let leaseHeld = true;
+    while (ahead && leaseHeld && !this.stopping) {
       const page: ReadPage = await ahead;
       ahead = page.next === null ? undefined : this.readPage(campaign, page.next);
       ahead?.catch(() => undefined); // awaited at the next turn, or dropped with the run
-      await this.addPage(campaign._id, page);
-      const saved = saving ? await saving : campaign;
-      if (!saved) return lost();
-      saving = this.savePage(saved, page);
-      saving.catch(() => undefined); // awaited at the next turn or below
+      const added = this.addPage(campaign._id, page);
+      added.catch(() => undefined); // awaited below
+      saving = Promise.all([saving, added]).then(([saved]) =>
+        saved ? this.savePage(saved, page) : null,
+      );
+      saving.then(
+        (saved) => (leaseHeld &&= saved !== null),
+        () => undefined, // awaited below
+      );
+      adding.push(added);
+      if (adding.length >= ADDS_IN_FLIGHT) await adding.shift();
     }
+    await Promise.all(adding);
     const last = await saving;
-    if (!last) return lost();
-    await this.finish(last);
+    if (!last) {
+      this.logger.warn(`campaign ${campaignId}: fan-out lease lost or campaign cancelled`);
+      return;
+    }
+    if (last.fanoutDone) await this.finish(last);
   }
 
   /** Takes the fan-out lease: free, run out, or already ours. */

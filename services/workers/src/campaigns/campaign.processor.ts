@@ -122,7 +122,7 @@ export class CampaignProcessor
         if (result.completed) await this.completed(data.campaignId);
         return 'suppressed';
       case 'paused':
-        await job.moveToDelayed(Date.now() + this.config.CAMPAIGN_PAUSE_RECHECK_MS, token);
+        await job.moveToDelayed(Date.now() + this.pauseRecheck(job), token);
         throw new DelayedError();
       case 'held':
         // Not an attempt of this job: look again when the holder's lease runs out.
@@ -169,6 +169,20 @@ export class CampaignProcessor
       `campaign ${recipient.campaignId}, user ${recipient.userId}`,
     );
     return 'sent';
+  }
+
+  /**
+   * How long a job of a paused campaign waits: CAMPAIGN_PAUSE_RECHECK_MS, doubled with every time
+   * the job was started, at most CAMPAIGN_PAUSE_RECHECK_MAX_MS. A long pause of a large campaign
+   * then costs a look per job every minute or so instead of keeping the workers busy, and a resume
+   * is picked up within the longest wait.
+   */
+  private pauseRecheck(job: Job<CampaignJobData>): number {
+    return pauseRecheckDelay(
+      job.attemptsStarted,
+      this.config.CAMPAIGN_PAUSE_RECHECK_MS,
+      this.config.CAMPAIGN_PAUSE_RECHECK_MAX_MS,
+    );
   }
 
   private async compose(job: Job<CampaignJobData>, template: CampaignTemplate) {
@@ -304,4 +318,10 @@ export class CampaignProcessor
       this.logger.warn(`could not update the campaign state: ${describe(error)}`);
     }
   }
+}
+
+/** `base` doubled for every start after the first (BullMQ's attemptsStarted), capped at `max`. */
+export function pauseRecheckDelay(starts: number, base: number, max: number): number {
+  const doublings = Math.min(Math.max(starts - 1, 0), 30);
+  return Math.min(base * 2 ** doublings, Math.max(base, max));
 }
