@@ -8,3 +8,4 @@ export * from './queues';
 export * from './checkout';
 export * from './checkout-activities';
 export * from './analytics';
+export * from './money';

@@ -57,7 +57,7 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
   it('sends one email for a notification whose job is enqueued many times', async () => {
     const doc = await env.createNotification();
     await Promise.all(
-      Array.from({ length: 6 }, (_, i) => env.enqueue(doc, { jobId: `dup-${doc._id}-${i}` })),
+      Array.from({ length: 20 }, (_, i) => env.enqueue(doc, { jobId: `dup-${doc._id}-${i}` })),
     );
     await env.settled(doc._id);
     // Let every duplicate job finish before counting.
@@ -66,7 +66,8 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
       return (counts.wait ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
     });
     expect(await env.sink.search(`to:"${doc.to}"`)).toHaveLength(1);
-    expect(await env.find(doc._id)).toMatchObject({ status: NotificationStatus.SENT });
+    // One claim among twenty racing jobs (FerretDB alone lets several win; the guard does not).
+    expect(await env.find(doc._id)).toMatchObject({ status: NotificationStatus.SENT, attempts: 1 });
   });
 
   it('takes over the claim of an attempt that died before handing the message over', async () => {

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { createHash } from 'node:crypto';
-import { formatMoney } from './money';
+import { formatMoney } from '@commerce/contracts';
 
 /** The three parts of one template in one locale. */
 export interface TemplateSource {

@@ -17,7 +17,7 @@ import {
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
-import { isCurrencyCode } from './currency';
+import { isCurrencyCode } from '@commerce/contracts';
 import { PRODUCT_SORTS, type ProductSort } from './search-query';
 
 /** Largest price accepted, in minor units (10 million in a two-decimal currency). */

@@ -4,7 +4,7 @@ import {
   generateCatalog,
   generateProduct,
 } from './catalog-generator';
-import { isCurrencyCode } from '../catalog/currency';
+import { isCurrencyCode } from '@commerce/contracts';
 
 describe('catalog generator', () => {
   const catalog = [...generateCatalog(DEFAULT_CATALOG_SIZE)];

@@ -34,4 +34,21 @@ describe('CampaignTemplate', () => {
     const template = new CampaignTemplate({ subject: '{{orderId}}', text: 't', html: 'h' });
     expect(() => template.render(data)).toThrow(/orderId/);
   });
+
+  it('formats money in the campaign locale, as the notifications templates do', () => {
+    const template = {
+      subject: 'Save {{money 1999 "EUR"}}',
+      text: 'Vouchers from {{money 500 "EUR"}}',
+      html: '<p>{{money 123456 "EUR"}}</p>',
+    };
+    const en = new CampaignTemplate(template, 'en').render(data);
+    expect(en.subject).toBe('Save €19.99');
+    expect(en.text).toContain('Vouchers from €5.00');
+    const de = new CampaignTemplate(template, 'de').render(data);
+    expect(de.subject).toBe('Save 19,99\u00a0€');
+    expect(de.html).toContain('<p>1.234,56\u00a0€</p>');
+    expect(() =>
+      new CampaignTemplate({ ...template, subject: '{{money 19.99 "EUR"}}' }).render(data),
+    ).toThrow(/integer/);
+  });
 });

@@ -1,4 +1,8 @@
-import type { CampaignTemplateData, CampaignTemplateSnapshot } from '@commerce/contracts';
+import {
+  type CampaignTemplateData,
+  type CampaignTemplateSnapshot,
+  formatMoney,
+} from '@commerce/contracts';
 import Handlebars from 'handlebars';
 
 export interface RenderedCampaignMail {
@@ -7,14 +11,21 @@ export interface RenderedCampaignMail {
   readonly html: string;
 }
 
-/** A campaign's template snapshot compiled once (strict Handlebars: a missing variable throws). */
+/**
+ * A campaign's template snapshot compiled once (strict Handlebars: a missing variable throws),
+ * with the helper the notifications service's templates have, so a template it accepted at
+ * creation renders here too: `{{money amountMinor "EUR"}}` in the campaign's locale.
+ */
 export class CampaignTemplate {
-  private static readonly handlebars = Handlebars.create();
+  private static readonly handlebars = campaignHandlebars();
   private readonly subject: HandlebarsTemplateDelegate;
   private readonly text: HandlebarsTemplateDelegate;
   private readonly html: HandlebarsTemplateDelegate;
 
-  constructor(snapshot: CampaignTemplateSnapshot) {
+  constructor(
+    snapshot: CampaignTemplateSnapshot,
+    private readonly locale = 'en',
+  ) {
     const hb = CampaignTemplate.handlebars;
     this.subject = hb.compile(snapshot.subject, { strict: true, noEscape: true });
     this.text = hb.compile(snapshot.text, { strict: true, noEscape: true });
@@ -26,9 +37,13 @@ export class CampaignTemplate {
    * `{{unsubscribeUrl}}` in its text or HTML gets a footer with it.
    */
   render(data: CampaignTemplateData): RenderedCampaignMail {
-    const subject = this.subject(data).replace(/\s+/g, ' ').trim();
-    let text = this.text(data);
-    let html = this.html(data);
+    const runtime = { data: { locale: this.locale } };
+    // One line (a header), but a no-break space (as in "19,99 €") stays one.
+    const subject = this.subject(data, runtime)
+      .replace(/[^\S\u00a0]+/g, ' ')
+      .trim();
+    let text = this.text(data, runtime);
+    let html = this.html(data, runtime);
     if (!text.includes(data.unsubscribeUrl)) {
       text = `${text.trimEnd()}\n\n--\nUnsubscribe: ${data.unsubscribeUrl}\n`;
     }
@@ -41,4 +56,18 @@ export class CampaignTemplate {
     }
     return { subject, text, html };
   }
+}
+
+function campaignHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  hb.registerHelper(
+    'money',
+    (amount: unknown, currency: unknown, options: Handlebars.HelperOptions) => {
+      const locale = (options.data as { locale?: string } | undefined)?.locale ?? 'en';
+      // formatMoney refuses a fraction of a minor unit or an unknown currency (the job then fails
+      // for good: the same data renders the same way next time).
+      return formatMoney(Number(amount), String(currency), locale);
+    },
+  );
+  return hb;
 }

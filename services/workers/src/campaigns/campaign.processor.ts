@@ -296,10 +296,10 @@ export class CampaignProcessor
     let template = this.templates.get(campaignId);
     if (!template) {
       template = this.campaigns
-        .findOne({ _id: campaignId }, { projection: { snapshot: 1 } })
+        .findOne({ _id: campaignId }, { projection: { snapshot: 1, locale: 1 } })
         .then((campaign) => {
           if (!campaign) throw new UnrecoverableError(`campaign ${campaignId} does not exist`);
-          return new CampaignTemplate(campaign.snapshot);
+          return new CampaignTemplate(campaign.snapshot, campaign.locale);
         });
       template.catch(() => this.templates.delete(campaignId));
       if (this.templates.size >= TEMPLATE_CACHE_SIZE) {

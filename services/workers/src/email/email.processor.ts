@@ -5,6 +5,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import type { WorkersConfig } from '../config';
 import { QueueWorker, WORKER_ID } from '../queues/queue-worker';
+import { ClaimGuard } from './claim-guard';
 import { type ComposedMail, composeMail, messageIdFor } from './mail-message';
 import { type Claim, NotificationStore, judgeUnclaimable } from './notification-store';
 import {
@@ -15,6 +16,9 @@ import {
   sendWithHandover,
 } from './smtp-handover';
 import { SmtpPool } from './smtp-pool';
+
+/** How soon a job whose notification another attempt is working on looks again (at most). */
+const HELD_RECHECK_MS = 1000;
 
 export type EmailOutcome =
   /** The SMTP server accepted the message. */
@@ -29,6 +33,8 @@ export type EmailOutcome =
  * per notification even when workers die mid-delivery, up to a sub-millisecond window. See
  * services/workers/README.md ("Exactly once") for the protocol; in short:
  *
+ * 0. take the notification's claim guard in Redis (ClaimGuard: MongoDB here is FerretDB, whose
+ *    conditional updates are not atomic, so the guard makes step 1 exclusive);
  * 1. claim the QUEUED notification (token, time, stage SENDING; counts an attempt); a claim older
  *    than EMAIL_CLAIM_LEASE_MS still in SENDING belongs to a dead attempt and may be taken;
  * 2. SMTP envelope and body, all but the final `.` of DATA;
@@ -51,6 +57,7 @@ export class EmailProcessor
     @InjectConfig() config: WorkersConfig,
     metrics: MetricsService,
     private readonly store: NotificationStore,
+    private readonly guard: ClaimGuard,
   ) {
     super(config, metrics);
     this.concurrency = config.EMAIL_CONCURRENCY;
@@ -75,7 +82,36 @@ export class EmailProcessor
     const id = job.data.notificationId;
     const lease = this.config.EMAIL_CLAIM_LEASE_MS;
     const claim: Claim = { notificationId: id, token: randomUUID() };
+    // Taken before the guard, so the guard outlives this attempt's send deadline.
     const claimedAt = Date.now();
+    const busy = await this.guard.acquire(id, claim.token, lease);
+    if (busy > 0) {
+      // Another attempt of this notification runs right now (a duplicate job): look again soon.
+      await job.moveToDelayed(Date.now() + Math.min(busy, HELD_RECHECK_MS), token);
+      throw new DelayedError();
+    }
+    try {
+      return await this.claimAndSend(job, token, signal, claim, claimedAt);
+    } finally {
+      await this.guard.release(id, claim.token).catch((error: unknown) => {
+        // It runs out with the lease anyway.
+        this.logger.warn(
+          `notification ${id}: could not release the claim guard: ${describe(error)}`,
+        );
+      });
+    }
+  }
+
+  /** Claims the notification in MongoDB and sends it (under the claim guard). */
+  private async claimAndSend(
+    job: Job<EmailJobData>,
+    token: string,
+    signal: AbortSignal,
+    claim: Claim,
+    claimedAt: number,
+  ): Promise<EmailOutcome> {
+    const id = claim.notificationId;
+    const lease = this.config.EMAIL_CLAIM_LEASE_MS;
     const notification = await this.store.claim(
       id,
       claim.token,

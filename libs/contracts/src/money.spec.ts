@@ -19,10 +19,23 @@ describe('formatMoney', () => {
     expect(() => formatMoney(100, 'eur', 'en')).toThrow(/ISO 4217/);
     expect(() => formatMoney(100, 'ABC', 'en')).toThrow(/ISO 4217/);
   });
+});
 
-  it('knows ISO 4217 codes', () => {
-    expect(isCurrencyCode('CHF')).toBe(true);
-    expect(isCurrencyCode('XYZ')).toBe(false);
-    expect(isCurrencyCode(42)).toBe(false);
+describe('isCurrencyCode', () => {
+  it.each(['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'SEK', 'BRL', 'INR'])('accepts %s', (code) => {
+    expect(isCurrencyCode(code)).toBe(true);
+  });
+
+  it.each(['usd', 'Eur', 'EURO', 'US', '', ' USD', 'ABC', 'XYZ', 'QQQ', '123'])(
+    'refuses "%s"',
+    (code) => {
+      expect(isCurrencyCode(code)).toBe(false);
+    },
+  );
+
+  it('refuses what is not a string', () => {
+    for (const value of [undefined, null, 840, ['USD'], { code: 'USD' }]) {
+      expect(isCurrencyCode(value)).toBe(false);
+    }
   });
 });
