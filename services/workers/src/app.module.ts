@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { AnalyticsModule } from './analytics/analytics.module';
 import type { WorkersConfig } from './config';
 import { MONGO_CONNECTION, MongoModule } from './database/mongo.module';
+import { DeliveryRedisModule } from './database/redis.module';
 import { WorkersPostgresModule } from './database/postgres.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { EmailModule } from './email/email.module';
@@ -23,6 +24,7 @@ import { QueuesModule } from './queues/queues.module';
 @Module({
   imports: [
     MongoModule,
+    DeliveryRedisModule,
     WorkersPostgresModule,
     // App-wide: every route needs a verified token unless @Public (the kit's /health, /metrics).
     KitAuthModule.forRootAsync({

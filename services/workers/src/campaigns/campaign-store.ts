@@ -7,9 +7,10 @@ import {
   campaignSuppressionKey,
 } from '@commerce/contracts';
 import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
-import { Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import type { WorkersConfig } from '../config';
+import { DELIVERY_REDIS } from '../database/redis.module';
 
 const S = CampaignRecipientState;
 
@@ -116,18 +117,15 @@ export interface Recipient {
  * older than the lease may be taken over unless it reached the hand-over.
  */
 @Injectable()
-export class CampaignStore implements OnModuleInit, OnApplicationShutdown {
-  readonly redis: Redis;
+export class CampaignStore implements OnModuleInit {
   private readonly prefix: string;
   private readonly scripts: ReadonlyMap<string, RedisScript>;
 
-  constructor(@InjectConfig() config: WorkersConfig) {
+  constructor(
+    @InjectConfig() config: WorkersConfig,
+    @Inject(DELIVERY_REDIS) private readonly redis: Redis,
+  ) {
     this.prefix = config.QUEUE_PREFIX;
-    this.redis = new Redis(config.REDIS_URL, {
-      connectionName: `${config.SERVICE_NAME}:campaign-state`,
-      maxRetriesPerRequest: 3,
-    });
-    this.redis.on('error', () => undefined); // the jobs see the failures
     const scripts = { campaignClaim: CLAIM, campaignHandover: HANDOVER, campaignFinish: FINISH };
     this.scripts = new Map(
       Object.entries({ ...scripts, campaignRelease: RELEASE }).map(([name, lua]) => [
@@ -142,10 +140,6 @@ export class CampaignStore implements OnModuleInit, OnApplicationShutdown {
     for (const script of [CLAIM, HANDOVER, FINISH, RELEASE]) {
       await this.redis.script('LOAD', script);
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   async claim(

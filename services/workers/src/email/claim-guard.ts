@@ -1,7 +1,8 @@
 import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import type { WorkersConfig } from '../config';
+import { DELIVERY_REDIS } from '../database/redis.module';
 
 // Deletes the guard only if it is still this attempt's. KEYS: guard. ARGV: token.
 const RELEASE = `
@@ -19,23 +20,16 @@ return 0`;
  * protocol says (the send gate stops an attempt before its lease is over, so two never overlap).
  */
 @Injectable()
-export class ClaimGuard implements OnApplicationShutdown {
-  private readonly redis: Redis;
+export class ClaimGuard {
   private readonly releaseScript: RedisScript;
   private readonly prefix: string;
 
-  constructor(@InjectConfig() config: WorkersConfig) {
+  constructor(
+    @InjectConfig() config: WorkersConfig,
+    @Inject(DELIVERY_REDIS) private readonly redis: Redis,
+  ) {
     this.prefix = config.QUEUE_PREFIX;
-    this.redis = new Redis(config.REDIS_URL, {
-      connectionName: `${config.SERVICE_NAME}:email-claims`,
-      maxRetriesPerRequest: 3,
-    });
-    this.redis.on('error', () => undefined); // the jobs see the failures
     this.releaseScript = redisScript(this.redis, 'emailClaimRelease', RELEASE);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
   /** Takes the guard: 0 when taken, otherwise how long (ms) the current holder's guard still runs. */
