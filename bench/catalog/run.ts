@@ -41,13 +41,18 @@ const QUERIES = [
   'kestrel smartwatch',
   'hedphones',
   'blendr',
+  'cotnoso kettle',
+  'bakcpack',
 ];
 const LIMIT = 20;
 
 /**
  * The statements the service runs for `GET /products?q=<q>&limit=20` (see
- * services/products/src/catalog/search-query.ts): full text first, the trigram fallback on names
- * when it finds nothing. The run checks both paths return the same page before measuring.
+ * services/products/src/catalog/search-query.ts and catalog.service.ts): full text first; when
+ * it finds nothing, the typo candidates of the words long enough to carry one, then full text on
+ * the corrected text (the correction the service reported for that query: the choice among
+ * candidates is in-process work, not SQL), then the trigram fallback on names. The run checks
+ * both paths return the same page before measuring.
  */
 const COLUMNS = `p.id, p.sku, p.name, p.description, p.price::int as price, p.currency,
   p.category_id as "categoryId", p.attributes, p.active, p.created_at as "createdAt",
@@ -69,9 +74,20 @@ const FTS_SQL = searchSql(
 );
 const FUZZY_SQL = searchSql(`$1 <% p.name`, `word_similarity($1, p.name)`);
 
+const CANDIDATES_SQL = `select word, term, docs from search_term_candidates($1::text[])`;
+
+/** Corrected search texts the service answered with (`correctedQuery`), by query. */
+const corrections = new Map<string, string>();
+
 async function directSearch(client: Client, q: string): Promise<{ ids: string[]; total: number }> {
   let res = await client.query<{ id: string; total: number }>(FTS_SQL, [q, LIMIT, 0]);
-  if (res.rows.length === 0) res = await client.query(FUZZY_SQL, [q, LIMIT, 0]);
+  if (res.rows.length === 0) {
+    const words = (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 5);
+    if (words.length > 0) await client.query(CANDIDATES_SQL, [words]);
+    const corrected = corrections.get(q);
+    if (corrected) res = await client.query(FTS_SQL, [corrected, LIMIT, 0]);
+    if (res.rows.length === 0) res = await client.query(FUZZY_SQL, [q, LIMIT, 0]);
+  }
   return { ids: res.rows.map((r) => r.id), total: res.rows[0]?.total ?? 0 };
 }
 
@@ -173,14 +189,22 @@ async function checkSameResults(serviceUrl: string, databaseUrl: string): Promis
   try {
     for (const q of QUERIES) {
       const res = await fetch(`${serviceUrl}/products?q=${encodeURIComponent(q)}&limit=${LIMIT}`);
-      const body = (await res.json()) as { items: { id: string }[]; total: number };
+      const body = (await res.json()) as {
+        items: { id: string }[];
+        total: number;
+        correctedQuery?: string;
+      };
+      if (body.correctedQuery) corrections.set(q, body.correctedQuery);
       const direct = await directSearch(client, q);
       const same =
         res.status === 200 &&
         body.total === direct.total &&
         JSON.stringify(body.items.map((i) => i.id)) === JSON.stringify(direct.ids);
       if (!same) throw new Error(`service and direct SQL disagree on q=${q}`);
-      console.log(`  q=${JSON.stringify(q)}: ${direct.total} matches`);
+      const note = body.correctedQuery
+        ? ` (corrected to ${JSON.stringify(body.correctedQuery)})`
+        : '';
+      console.log(`  q=${JSON.stringify(q)}: ${direct.total} matches${note}`);
     }
   } finally {
     await client.end();

@@ -177,6 +177,12 @@ export class ProductListDto {
   @ApiProperty({ example: 42 }) readonly total!: number;
   @ApiProperty({ example: 1 }) readonly page!: number;
   @ApiProperty({ example: 20 }) readonly limit!: number;
+  @ApiPropertyOptional({
+    example: 'contoso kettle',
+    description:
+      'Present when the search text had typos and the results are for this corrected text instead',
+  })
+  readonly correctedQuery?: string;
 }
 
 export class CreateCategoryDto {

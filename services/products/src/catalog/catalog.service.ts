@@ -22,6 +22,13 @@ import {
   buildProductSearch,
   normaliseSearchText,
 } from './search-query';
+import {
+  type TermCandidate,
+  applyCorrections,
+  chooseCorrections,
+  searchWords,
+  typoBudget,
+} from './typo-correction';
 
 const notFound = (id: string) =>
   new AppError({ status: 404, code: 'NOT_FOUND', message: `Product ${id} not found` });
@@ -56,15 +63,40 @@ export class CatalogService {
   constructor(private readonly sql: Sql) {}
 
   /**
-   * Full text first (ranked, name over description); when it finds nothing for a search text,
-   * the trigram fallback on names catches typos ("hedphones").
+   * Full text first (ranked, name over description). When it finds nothing, misspelt words are
+   * rewritten to the nearest catalog words within the typo budget ("cotnoso" -> "contoso") and
+   * the full-text search runs again on the corrected text, which the answer names; the trigram
+   * match on names is the last resort.
    */
   async search(search: ProductSearch): Promise<ProductListDto> {
+    const q = normaliseSearchText(search.q);
     let result = await this.page(search, 'fts');
-    if (result.total === 0 && normaliseSearchText(search.q)) {
-      result = await this.page(search, 'fuzzy');
+    let correctedQuery: string | undefined;
+    if (result.total === 0 && q) {
+      const corrected = await this.correct(q);
+      if (corrected) {
+        result = await this.page({ ...search, q: corrected }, 'fts');
+        if (result.total > 0) correctedQuery = corrected;
+      }
+      if (result.total === 0) result = await this.page(search, 'fuzzy');
     }
-    return { ...result, page: search.page, limit: search.limit };
+    return {
+      ...result,
+      page: search.page,
+      limit: search.limit,
+      ...(correctedQuery ? { correctedQuery } : {}),
+    };
+  }
+
+  /** The search text with its misspelt words corrected, or undefined when none is. */
+  private async correct(q: string): Promise<string | undefined> {
+    const words = [...new Set(searchWords(q))].filter((word) => typoBudget(word) > 0);
+    if (words.length === 0) return undefined;
+    const candidates = await this.sql.rows<TermCandidate>(
+      `select word, term, docs from search_term_candidates($1::text[])`,
+      [words],
+    );
+    return applyCorrections(q, chooseCorrections(words, candidates))?.text;
   }
 
   private async page(
