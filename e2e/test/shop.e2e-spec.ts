@@ -58,7 +58,7 @@ describe('shop through the gateway', () => {
     const categories = await call<{ items: unknown[] } | unknown[]>('GET', '/categories');
     expect(categories.status).toBe(200);
 
-    // Full-text search, then the same word misspelled (the trigram fallback).
+    // Full-text search, then the same word misspelled (corrected against the catalog vocabulary).
     const exact = await call<Page<Product>>('GET', '/products?q=blender&limit=50');
     expect(exact.status).toBe(200);
     expect(exact.body.total).toBeGreaterThan(0);
