@@ -48,12 +48,15 @@ describe('createActivities', () => {
       workers: caller,
     });
     expect(Object.keys(activities).sort()).toEqual([
+      'authorizePayment',
       'cancelOrder',
+      'capturePayment',
       'chargePayment',
       'commitInventory',
       'confirmOrder',
       'failOrder',
       'getPayment',
+      'holdInventory',
       'notifyCustomer',
       'recordOrderOutcome',
       'refundPayment',
@@ -79,6 +82,23 @@ describe('inventory activities', () => {
       body: { orderId, items: [{ productId: 'p1', quantity: 2 }] },
       idempotencyKey: `reserve-${orderId}`,
       requestId: 'req-1',
+    });
+  });
+
+  it('reserves for the hold the checkout asks, and renews it; nothing reserved is no hold', async () => {
+    const { activities, requests } = make(
+      { status: 201, body: { orderId, status: 'RESERVED' } },
+      { status: 200, body: { orderId, status: 'RESERVED' } },
+      refused('products', 404, 'RESERVATION_NOT_FOUND'),
+    );
+    await activities.reserveInventory({ ...ctx, items: [], holdSeconds: 3600 });
+    await activities.holdInventory({ ...ctx, holdSeconds: 3600 });
+    await expect(activities.holdInventory({ ...ctx, holdSeconds: 3600 })).resolves.toBeUndefined();
+    expect(requests[0]).toMatchObject({ body: { orderId, items: [], holdSeconds: 3600 } });
+    expect(requests[1]).toMatchObject({
+      method: 'POST',
+      path: `/internal/inventory/reservations/${orderId}/hold`,
+      body: { holdSeconds: 3600 },
     });
   });
 
@@ -191,6 +211,37 @@ describe('payment activities', () => {
         paymentMethodId: 'pm_card_visa',
       },
     });
+  });
+
+  it('authorises with capture: false under the same charge key, then captures under its own', async () => {
+    const { activities, requests } = make(
+      { status: 201, body: payment('AUTHORIZED') },
+      { status: 201, body: payment('CAPTURED') },
+    );
+    await expect(activities.authorizePayment(charge)).resolves.toEqual({
+      paymentId: 'pay-1',
+      status: 'AUTHORIZED',
+    });
+    await expect(activities.capturePayment(ctx)).resolves.toEqual({ paymentId: 'pay-1' });
+    expect(requests[0]).toMatchObject({
+      path: '/internal/payments/charges',
+      idempotencyKey: `charge-${orderId}`,
+      body: { orderId, capture: false },
+    });
+    expect(requests[1]).toMatchObject({
+      method: 'POST',
+      path: `/internal/payments/by-order/${orderId}/capture`,
+      idempotencyKey: `capture-${orderId}`,
+    });
+  });
+
+  it('a capture the service refuses (voided, failed) is a non-retryable PaymentNotCapturable', async () => {
+    const { activities } = make(refused('payments', 409, 'PAYMENT_NOT_CAPTURABLE'));
+    expectFailure(await thrown(activities.capturePayment(ctx)), 'PaymentNotCapturable');
+    const refunded = make({ status: 200, body: payment('REFUNDED') });
+    expectFailure(await thrown(refunded.activities.capturePayment(ctx)), 'PaymentRefunded');
+    const outage = refused('payments', 503, 'PAYMENT_PROVIDER_UNAVAILABLE');
+    expect(await thrown(make(outage).activities.capturePayment(ctx))).toBe(outage);
   });
 
   it('a provider outage stays retryable', async () => {

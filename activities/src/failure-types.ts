@@ -16,6 +16,8 @@ export const ActivityFailureType = {
   CHARGE_MISMATCH: 'ChargeMismatch',
   /** chargePayment found the order's payment already refunded. */
   PAYMENT_REFUNDED: 'PaymentRefunded',
+  /** capturePayment found the authorisation voided or failed. */
+  PAYMENT_NOT_CAPTURABLE: 'PaymentNotCapturable',
   /** A 2xx answer that is not what the contract says (a drift between service and activity). */
   UNEXPECTED_RESPONSE: 'UnexpectedResponse',
   /** A refusal with no error code (e.g. a 3xx or a bare 4xx from a proxy). */

@@ -25,7 +25,11 @@ export function createInventoryActivities(products: ServiceCaller): InventoryAct
         input,
         method: 'POST',
         path: RESERVATIONS,
-        body: { orderId: input.orderId, items: input.items },
+        body: {
+          orderId: input.orderId,
+          items: input.items,
+          ...(input.holdSeconds === undefined ? {} : { holdSeconds: input.holdSeconds }),
+        },
         idempotencyKey: `reserve-${input.orderId}`,
         rules: [
           { status: 409, code: 'OUT_OF_STOCK', then: { fail: ActivityFailureType.OUT_OF_STOCK } },
@@ -60,6 +64,21 @@ export function createInventoryActivities(products: ServiceCaller): InventoryAct
             code: 'RESERVATION_COMMITTED',
             then: { fail: ActivityFailureType.RESERVATION_COMMITTED },
           },
+        ],
+      });
+    },
+
+    async holdInventory(input: ActivityContext & { holdSeconds: number }): Promise<void> {
+      await callService<ReservationView>({
+        activity: 'holdInventory',
+        client: products,
+        input,
+        method: 'POST',
+        path: `${RESERVATIONS}/${segment(input.orderId)}/hold`,
+        body: { holdSeconds: input.holdSeconds },
+        rules: [
+          // Nothing reserved (yet, or ever): nothing to keep.
+          { status: 404, code: 'RESERVATION_NOT_FOUND', then: { success: 'nothing was reserved' } },
         ],
       });
     },

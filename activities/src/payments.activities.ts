@@ -15,10 +15,12 @@ import type {
 const CHARGES = '/internal/payments/charges';
 const REFUNDS = '/internal/payments/refunds';
 const byOrder = (orderId: string) => `/internal/payments/by-order/${segment(orderId)}`;
+const captureOf = (orderId: string) => `${byOrder(orderId)}/capture`;
 
 /** The refund's idempotency key: one refund per order, whatever the number of attempts. */
 export const refundKey = (orderId: string) => `refund-${orderId}`;
 export const chargeKey = (orderId: string) => `charge-${orderId}`;
+export const captureKey = (orderId: string) => `capture-${orderId}`;
 
 const PAYMENT_STATUSES: readonly string[] = [
   // Stored before the provider answers; a later charge call (same key) settles it.
@@ -115,36 +117,85 @@ export function createPaymentActivities(payments: ServiceCaller): PaymentActivit
     return payment;
   }
 
+  async function charge(
+    activity: string,
+    input: ChargePaymentInput,
+    capture: boolean,
+  ): Promise<ChargeOutcome> {
+    const result = await callService<unknown>({
+      activity,
+      client: payments,
+      input,
+      method: 'POST',
+      path: CHARGES,
+      body: {
+        orderId: input.orderId,
+        customerId: input.customerId,
+        amount: input.amount,
+        currency: input.currency,
+        paymentMethodId: input.paymentMethodId,
+        // Sent only when false, so a charge reads as it did before authorise/capture existed.
+        ...(capture ? {} : { capture: false }),
+      },
+      idempotencyKey: chargeKey(input.orderId),
+      rules: [
+        {
+          status: 409,
+          code: 'CHARGE_MISMATCH',
+          then: { fail: ActivityFailureType.CHARGE_MISMATCH },
+        },
+        // Not the documented way (a decline is a 2xx FAILED payment), but unambiguous if it comes.
+        { status: 402, then: { fail: ActivityFailureType.PAYMENT_DECLINED } },
+      ],
+    });
+    if (result.handled) throw new Error('unreachable: no success rule for a charge');
+    const decided = chargeOutcome(input.orderId, result.response.body);
+    if ('failure' in decided) throw decided.failure;
+    return decided.outcome;
+  }
+
   return {
-    async chargePayment(input: ChargePaymentInput): Promise<ChargeOutcome> {
+    chargePayment(input: ChargePaymentInput): Promise<ChargeOutcome> {
+      return charge('chargePayment', input, true);
+    },
+
+    authorizePayment(input: ChargePaymentInput): Promise<ChargeOutcome> {
+      return charge('authorizePayment', input, false);
+    },
+
+    async capturePayment(input: ActivityContext): Promise<{ paymentId: string }> {
       const result = await callService<unknown>({
-        activity: 'chargePayment',
+        activity: 'capturePayment',
         client: payments,
         input,
         method: 'POST',
-        path: CHARGES,
-        body: {
-          orderId: input.orderId,
-          customerId: input.customerId,
-          amount: input.amount,
-          currency: input.currency,
-          paymentMethodId: input.paymentMethodId,
-        },
-        idempotencyKey: chargeKey(input.orderId),
+        path: captureOf(input.orderId),
+        idempotencyKey: captureKey(input.orderId),
         rules: [
           {
             status: 409,
-            code: 'CHARGE_MISMATCH',
-            then: { fail: ActivityFailureType.CHARGE_MISMATCH },
+            code: 'PAYMENT_NOT_CAPTURABLE',
+            then: { fail: ActivityFailureType.PAYMENT_NOT_CAPTURABLE },
           },
-          // Not the documented way (a decline is a 2xx FAILED payment), but unambiguous if it comes.
-          { status: 402, then: { fail: ActivityFailureType.PAYMENT_DECLINED } },
         ],
       });
-      if (result.handled) throw new Error('unreachable: no success rule for a charge');
-      const decided = chargeOutcome(input.orderId, result.response.body);
-      if ('failure' in decided) throw decided.failure;
-      return decided.outcome;
+      const payment = result.handled ? undefined : result.response.body;
+      if (!isPaymentView(payment)) {
+        throw businessFailure(
+          ActivityFailureType.UNEXPECTED_RESPONSE,
+          'The payments service answered the capture with something that is not a payment',
+          { orderId: input.orderId },
+        );
+      }
+      // Captured, and then refunded by someone else (an operator): the money is not held.
+      if (payment.status !== 'CAPTURED') {
+        throw businessFailure(
+          ActivityFailureType.PAYMENT_REFUNDED,
+          `The payment of order ${input.orderId} is ${payment.status} after its capture`,
+          { orderId: input.orderId, paymentId: payment.id, status: payment.status },
+        );
+      }
+      return { paymentId: payment.id };
     },
 
     async getPayment(

@@ -18,7 +18,7 @@ import {
 } from '../src';
 
 interface ProviderCall {
-  operation: 'charge' | 'refund' | 'cancel';
+  operation: 'charge' | 'capture' | 'refund' | 'cancel';
   outcome: string;
   replayed: boolean;
   idempotencyKey: string;
@@ -78,7 +78,7 @@ describe('checkout under faults', () => {
     expect(res.status).toBe(201);
   }
 
-  it('completes with exactly one provider charge when the payments worker is killed mid-charge', async () => {
+  it('completes with one authorisation and one capture when the payments worker is killed mid-payment', async () => {
     const shopper = await registerShopper(call);
     const product = await stockedProduct(call, admin, { price: 4200, onHand: 3 });
     await fillCart(shopper, product.id, 1);
@@ -98,10 +98,14 @@ describe('checkout under faults', () => {
 
       const order = await waitForOrder(call, shopper.token, orderId);
       expect(order.status).toBe('COMPLETED');
-      const charges = (await providerCalls(orderId)).filter((c) => c.operation === 'charge');
-      // The provider charged once; any later call with the same key was answered from its record.
-      expect(charges.filter((c) => !c.replayed && c.outcome === 'CAPTURED')).toHaveLength(1);
+      const calls = await providerCalls(orderId);
+      const charges = calls.filter((c) => c.operation === 'charge');
+      // The provider authorised once; any later call with the same key was answered from its
+      // record. Then exactly one capture took the money.
+      expect(charges.filter((c) => !c.replayed && c.outcome === 'AUTHORIZED')).toHaveLength(1);
       expect(new Set(charges.map((c) => c.idempotencyKey)).size).toBe(1);
+      const captures = calls.filter((c) => c.operation === 'capture' && !c.replayed);
+      expect(captures.map((c) => c.outcome)).toEqual(['CAPTURED']);
       expect(await paymentsOf(orderId)).toEqual([
         expect.objectContaining({ status: 'CAPTURED', amount: 4200 }),
       ]);
@@ -109,10 +113,13 @@ describe('checkout under faults', () => {
       const history = await temporal.client.workflow
         .getHandle(checkoutWorkflowId(orderId))
         .fetchHistory();
-      const chargeStarts = history.events!.filter(
-        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'chargePayment',
-      );
-      expect(chargeStarts).toHaveLength(1);
+      const scheduled = (name: string) =>
+        history.events!.filter(
+          (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name,
+        );
+      expect(scheduled('authorizePayment')).toHaveLength(1);
+      expect(scheduled('capturePayment')).toHaveLength(1);
+      expect(scheduled('chargePayment')).toHaveLength(0);
     } finally {
       await payments('PUT', '/internal/payments/test-provider/outage', {
         token: service,

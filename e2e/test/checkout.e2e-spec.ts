@@ -167,11 +167,11 @@ describe('checkout end to end', () => {
       (o) => o.status === 'AWAITING_APPROVAL',
     );
     expect(waiting.checkout).toMatchObject({ status: 'AWAITING_APPROVAL', step: 'review' });
-    // Nothing is charged while it waits.
+    // The funds are held (authorised) while it waits, and nothing is captured.
     const before = await call<Page<Payment>>('GET', `/payments?orderId=${res.body.orderId}`, {
       token: admin,
     });
-    expect(before.body.items).toEqual([]);
+    expect(before.body.items).toEqual([expect.objectContaining({ status: 'AUTHORIZED' })]);
 
     execFileSync(temporalCli(), [
       'workflow',
@@ -189,6 +189,12 @@ describe('checkout end to end', () => {
     const order = await waitForOrder(call, shopper.token, res.body.orderId);
     expect(order.status).toBe('COMPLETED');
     expect(order.timeline.map((t) => t.to)).toContain('AWAITING_APPROVAL');
+    const after = await call<Page<Payment>>('GET', `/payments?orderId=${res.body.orderId}`, {
+      token: admin,
+    });
+    expect(after.body.items).toEqual([
+      expect.objectContaining({ status: 'CAPTURED', amount: 60_000 }),
+    ]);
     const status = JSON.parse(
       execFileSync(
         temporalCli(),
@@ -287,6 +293,40 @@ describe('checkout end to end', () => {
     } finally {
       await queue.close();
     }
+  });
+
+  // Issue 13: an admin approving right after the checkout, retrying until the first 2xx, had 5 of
+  // 12 accepted approvals dropped. Now a 2xx means the workflow holds the decision.
+  it('applies every REST approval an admin got a 2xx for, even one sent before review began', async () => {
+    const product = await stockedProduct(call, admin, { price: 60_000, onHand: 6 });
+    const placed: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const shopper = await registerShopper(call);
+      await call('POST', '/cart/items', {
+        token: shopper.token,
+        body: { productId: product.id, quantity: 1 },
+      });
+      placed.push((await checkout(call, shopper, randomUUID())).body.orderId);
+    }
+    const approvals = await Promise.all(
+      placed.map(async (orderId) => {
+        for (let attempt = 0; attempt < 100; attempt++) {
+          const res = await call('POST', `/admin/orders/${orderId}/approve`, { token: admin });
+          if (res.status >= 200 && res.status < 300) return res.status;
+          await sleep(100);
+        }
+        return 0;
+      }),
+    );
+    expect(approvals.every((status) => status === 202)).toBe(true);
+    for (const orderId of placed) {
+      const order = await waitForOrder(call, admin, orderId, undefined, 60_000);
+      expect([orderId, order.status]).toEqual([orderId, 'COMPLETED']);
+    }
+    expect(await committedInventoryOf(call, admin, product.id)).toMatchObject({
+      onHand: 0,
+      reserved: 0,
+    });
   });
 
   it('sends a campaign through the gateway once per recipient and honours an unsubscribe', async () => {

@@ -1,13 +1,24 @@
 /**
- * The checkout saga (DESIGN §4): reserve stock, wait for review when the order is large, charge,
- * confirm, commit stock, tell the customer. Every failure or cancellation before the order is
- * confirmed runs the compensations pushed so far, newest first, in a non-cancellable scope.
+ * The checkout saga (DESIGN §4, revised by issue 13): reserve stock, authorise the payment (a
+ * refused card ends it here, before any review), wait for review when the order is large, capture,
+ * commit stock, then the order is COMPLETED, then tell the customer. COMPLETED therefore means paid
+ * and committed. Every failure or cancellation before the stock is committed runs the compensations
+ * pushed so far (void or refund, release), newest first, in a non-cancellable scope.
+ *
+ * Versioning: checkouts started before the revision ran reserve, review, charge, confirm, commit.
+ * The revised order is behind `patched(AUTHORISE_FIRST)`, decided once when the run starts, rather
+ * than a new workflow type: the orders service, operators' scripts and the Web UI keep one type
+ * and one id scheme (`checkout-<orderId>`), runs in flight finish on the order they started with
+ * (their histories replay, temporal/test/histories), and the old branch is deleted once none is
+ * left (docs/reliability.md).
  *
  * Deterministic code only: no I/O, clocks or randomness except through the workflow APIs.
  */
 import {
   analyticsEventId,
   approveOrderSignal,
+  approveOrderUpdate,
+  type ApproveOrderSignal,
   cancelOrderSignal,
   type CheckoutInput,
   type CheckoutResult,
@@ -24,6 +35,9 @@ import {
   type PaymentActivities,
   paymentConfirmedSignal,
   rejectOrderSignal,
+  rejectOrderUpdate,
+  type RejectOrderSignal,
+  type ReviewDecisionAck,
   SearchAttribute,
   TaskQueue,
 } from '@commerce/contracts';
@@ -39,6 +53,9 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+
+/** The revised order of steps (issue 13); see the header for why a patch. */
+export const AUTHORISE_FIRST = 'authorise-before-review';
 
 // One proxy per domain, each on its own task queue so each domain's worker scales on its own.
 // Business refusals arrive as non-retryable ApplicationFailures; everything else is retried by
@@ -69,15 +86,32 @@ const payments = proxyActivities<PaymentActivities>({
   },
 });
 
+// Recording the outcome (status moves, confirm, fail, cancel) retries until it succeeds: giving up
+// would leave money or stock in doubt, so while the orders service is down the checkout waits and
+// finishes when it is back. Only a non-retryable refusal (an illegal move) ends an attempt.
 const orders = proxyActivities<OrderActivities>({
   taskQueue: TaskQueue.orders,
   startToCloseTimeout: '10s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 20,
+    maximumInterval: '1m',
   },
+});
+
+// Steps that move money or stock to their final place, and their compensations, also retry until
+// they succeed: a capture, a commit, a void or a release abandoned half way is money or stock in
+// doubt. Business refusals (a voided authorisation, a released reservation) still end them.
+const settleInventory = proxyActivities<InventoryActivities>({
+  taskQueue: TaskQueue.inventory,
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+const settlePayments = proxyActivities<PaymentActivities>({
+  taskQueue: TaskQueue.payments,
+  startToCloseTimeout: '45s',
+  heartbeatTimeout: '5s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
 // Best effort: a notification that cannot be sent must not hold up or fail a paid order.
@@ -118,13 +152,20 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     step: 'created',
     timeline: [],
   };
+  // Decided once, at the start: a run follows one order of steps from beginning to end.
+  const revised = patched(AUTHORISE_FIRST);
+  const needsReview = input.total >= input.reviewThreshold;
 
   let cancelRequest: { reason: string; by?: string } | undefined;
   let decision: Decision | undefined;
   let paymentSignal: { paymentId: string; succeeded?: boolean } | undefined;
   let awaitingPayment = false;
-  // Once the order is confirmed a cancel is no longer honoured (DESIGN §4).
+  // Once the money is being taken (revised: capture; original: confirm) a cancel is no longer
+  // honoured (DESIGN §4).
   let confirmed = false;
+  // Revised: the review is over (decided, timed out, or the run is ending): no decision applies.
+  let reviewClosed = !needsReview;
+  let finished = false;
 
   const record = (step: CheckoutStep, note?: string) => {
     state.step = step;
@@ -153,6 +194,39 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     if (cancelRequest) throw new CheckoutCancelled(cancelRequest.reason);
   };
 
+  /**
+   * Revised: whether an operator's decision can be taken now, and why not. A decision is kept from
+   * the moment the checkout starts (it may arrive while the order is on its way into review) until
+   * the review is over; repeating the decision already taken is accepted, the opposite is refused.
+   */
+  const decisionRefusal = (approved: boolean): string | undefined => {
+    if (!needsReview) return `order ${input.orderId} does not need review`;
+    if (decision) {
+      return decision.approved === approved
+        ? undefined
+        : `order ${input.orderId} was already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by}`;
+    }
+    if (finished || reviewClosed) {
+      return `the review of order ${input.orderId} is over (status ${state.status})`;
+    }
+    if (cancelRequest) return `order ${input.orderId} is being cancelled`;
+    return undefined;
+  };
+  const decide = (next: Decision): ReviewDecisionAck => {
+    decision ??= next;
+    return {
+      orderId: input.orderId,
+      decision: decision.approved ? 'APPROVED' : 'REJECTED',
+      by: decision.by,
+      status: state.status,
+    };
+  };
+  const refuseUnless = (approved: boolean) => {
+    const refusal = decisionRefusal(approved);
+    // The message carries the current status: the REST layer answers 409 with it.
+    if (refusal) throw new Error(`${refusal} [status=${state.status}]`);
+  };
+
   setHandler(getStatusQuery, () => state);
   setHandler(cancelOrderSignal, ({ reason, by }) => {
     if (confirmed || cancelRequest) {
@@ -162,19 +236,37 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     cancelRequest = { reason: reason || 'cancelled', ...(by ? { by } : {}) };
   });
   setHandler(approveOrderSignal, ({ by }) => {
-    if (decision || state.status !== OrderStatus.AWAITING_APPROVAL) {
+    const ignored = revised
+      ? decisionRefusal(true) !== undefined || decision !== undefined
+      : decision !== undefined || state.status !== OrderStatus.AWAITING_APPROVAL;
+    if (ignored) {
       log.info('approveOrder ignored', { orderId: input.orderId, status: state.status });
       return;
     }
     decision = { approved: true, by: by || 'operator' };
   });
   setHandler(rejectOrderSignal, ({ by, reason }) => {
-    if (decision || state.status !== OrderStatus.AWAITING_APPROVAL) {
+    const ignored = revised
+      ? decisionRefusal(false) !== undefined || decision !== undefined
+      : decision !== undefined || state.status !== OrderStatus.AWAITING_APPROVAL;
+    if (ignored) {
       log.info('rejectOrder ignored', { orderId: input.orderId, status: state.status });
       return;
     }
     decision = { approved: false, by: by || 'operator', reason: reason || 'rejected' };
   });
+  setHandler(
+    approveOrderUpdate,
+    ({ by }: ApproveOrderSignal): ReviewDecisionAck =>
+      decide({ approved: true, by: by || 'operator' }),
+    { validator: (_: ApproveOrderSignal) => refuseUnless(true) },
+  );
+  setHandler(
+    rejectOrderUpdate,
+    ({ by, reason }: RejectOrderSignal): ReviewDecisionAck =>
+      decide({ approved: false, by: by || 'operator', reason: reason || 'rejected' }),
+    { validator: (_: RejectOrderSignal) => refuseUnless(false) },
+  );
   setHandler(paymentConfirmedSignal, (signal) => {
     if (!awaitingPayment || paymentSignal) {
       log.info('paymentConfirmed ignored', { orderId: input.orderId, step: state.step });
@@ -193,78 +285,142 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
 
   // Compensations, pushed as each step's effect may exist, run newest first.
   const compensations: { step: string; run: () => Promise<unknown> }[] = [];
+  // Revised: the reservation is held for the review and payment windows plus a margin, and renewed
+  // while this run lives, so the sweeper only ever reclaims stock of a checkout that is gone.
+  const holdSeconds = reservationHoldSeconds(input);
+  let holding = false;
+  let keeper: Promise<void> = Promise.resolve();
+
+  /** Waits for the customer's 3-D Secure step (webhook signal), then reads the payment. */
+  const awaitPaymentAction = async (acceptable: readonly string[]) => {
+    record('awaitPaymentAction');
+    awaitingPayment = true;
+    await condition(
+      () => paymentSignal !== undefined || cancelRequest !== undefined,
+      input.paymentActionTimeoutMs,
+    );
+    awaitingPayment = false;
+    throwIfCancelled();
+    // The payments service is the source of truth; the signal (or its absence) only wakes us.
+    const payment = await payments.getPayment(ctx);
+    if (payment.status === 'FAILED') throw new CheckoutFailed('payment authentication failed');
+    if (!acceptable.includes(payment.status)) {
+      throw new CheckoutFailed('payment action timed out');
+    }
+  };
+
+  /** The review of a large order: resolves when approved, throws when rejected or timed out. */
+  const review = async () => {
+    await moveTo(OrderStatus.AWAITING_APPROVAL, 'review');
+    const decided = await condition(
+      () => decision !== undefined || cancelRequest !== undefined,
+      input.reviewTimeoutMs,
+    );
+    reviewClosed = true;
+    throwIfCancelled();
+    if (!decided || !decision) throw new CheckoutFailed('review timed out: rejected');
+    if (!decision.approved) {
+      throw new CheckoutFailed(`rejected by ${decision.by}: ${decision.reason}`);
+    }
+    state.approvedBy = decision.by;
+  };
 
   try {
     throwIfCancelled();
     await moveTo(OrderStatus.RESERVING, 'reserveInventory');
     // Pushed before the call: release is a no-op when nothing was reserved, and a reservation whose
     // answer was lost (activity timed out after the service reserved) is released too.
-    compensations.push({ step: 'releaseInventory', run: () => inventory.releaseInventory(ctx) });
+    compensations.push({
+      step: 'releaseInventory',
+      run: () => (revised ? settleInventory : inventory).releaseInventory(ctx),
+    });
     await inventory.reserveInventory({
       ...ctx,
       items: input.items.map(({ productId, quantity }) => ({ productId, quantity })),
+      ...(revised ? { holdSeconds } : {}),
     });
     throwIfCancelled();
 
-    if (input.total >= input.reviewThreshold) {
-      await moveTo(OrderStatus.AWAITING_APPROVAL, 'review');
-      const decided = await condition(
-        () => decision !== undefined || cancelRequest !== undefined,
-        input.reviewTimeoutMs,
-      );
-      throwIfCancelled();
-      if (!decided || !decision) throw new CheckoutFailed('review timed out: rejected');
-      if (!decision.approved) {
-        throw new CheckoutFailed(`rejected by ${decision.by}: ${decision.reason}`);
+    if (revised) {
+      holding = true;
+      keeper = keepReservation(ctx, holdSeconds, () => !holding);
+
+      await moveTo(OrderStatus.CHARGING, 'authorizePayment');
+      // Pushed before the call: voiding (or refunding) a payment that never happened answers
+      // "nothing to refund", and an authorisation whose answer was lost is voided too.
+      compensations.push({
+        step: 'voidPayment',
+        run: () =>
+          settlePayments.refundPayment({
+            ...ctx,
+            reason: state.failureReason ?? 'checkout failed',
+          }),
+      });
+      // Never interrupted by a cancel: it finishes, then the cancel voids it.
+      const authorisation = await payments.authorizePayment({
+        ...ctx,
+        customerId: input.customerId,
+        amount: input.total,
+        currency: input.currency,
+        paymentMethodId: input.paymentMethodId,
+      });
+      state.paymentId = authorisation.paymentId;
+      if (authorisation.status === 'REQUIRES_ACTION') {
+        await awaitPaymentAction(['AUTHORIZED', 'CAPTURED']);
       }
-      state.approvedBy = decision.by;
-    }
-
-    await moveTo(OrderStatus.CHARGING, 'chargePayment', state.approvedBy);
-    // Pushed before the charge for the same reason as the release: refunding an order that was
-    // never charged answers "nothing to refund", and a charge whose answer was lost is refunded.
-    compensations.push({
-      step: 'refundPayment',
-      run: () =>
-        payments.refundPayment({ ...ctx, reason: state.failureReason ?? 'checkout failed' }),
-    });
-    // The charge is never interrupted by a cancel: it finishes, then the cancel refunds it.
-    const charge = await payments.chargePayment({
-      ...ctx,
-      customerId: input.customerId,
-      amount: input.total,
-      currency: input.currency,
-      paymentMethodId: input.paymentMethodId,
-    });
-    state.paymentId = charge.paymentId;
-
-    if (charge.status === 'REQUIRES_ACTION') {
-      record('awaitPaymentAction');
-      awaitingPayment = true;
-      await condition(
-        () => paymentSignal !== undefined || cancelRequest !== undefined,
-        input.paymentActionTimeoutMs,
-      );
-      awaitingPayment = false;
       throwIfCancelled();
-      // The payments service is the source of truth; the signal (or its absence) only wakes us.
-      const payment = await payments.getPayment(ctx);
-      if (payment.status === 'FAILED') throw new CheckoutFailed('payment authentication failed');
-      if (payment.status !== 'CAPTURED' && payment.status !== 'AUTHORIZED') {
-        throw new CheckoutFailed('payment action timed out');
-      }
-    }
-    throwIfCancelled();
 
-    await moveTo(OrderStatus.CONFIRMING, 'confirmOrder');
-    throwIfCancelled();
-    confirmed = true;
-    await orders.confirmOrder(ctx);
-    setStatus(OrderStatus.COMPLETED);
-    record('commitInventory');
+      if (needsReview) {
+        await review();
+        await moveTo(OrderStatus.CHARGING, 'capturePayment', state.approvedBy);
+      }
+      reviewClosed = true;
+      throwIfCancelled();
+
+      // From here the money is taken: a cancel is no longer honoured. A capture that fails for
+      // good (authorisation voided or expired) still fails the order and puts everything back.
+      confirmed = true;
+      await settlePayments.capturePayment(ctx);
+      record('capturePayment');
+      await moveTo(OrderStatus.CONFIRMING, 'commitInventory');
+      await settleInventory.commitInventory(ctx);
+      holding = false;
+    } else {
+      if (needsReview) await review();
+
+      await moveTo(OrderStatus.CHARGING, 'chargePayment', state.approvedBy);
+      // Pushed before the charge for the same reason as the release: refunding an order that was
+      // never charged answers "nothing to refund", and a charge whose answer was lost is refunded.
+      compensations.push({
+        step: 'refundPayment',
+        run: () =>
+          payments.refundPayment({ ...ctx, reason: state.failureReason ?? 'checkout failed' }),
+      });
+      // The charge is never interrupted by a cancel: it finishes, then the cancel refunds it.
+      const charge = await payments.chargePayment({
+        ...ctx,
+        customerId: input.customerId,
+        amount: input.total,
+        currency: input.currency,
+        paymentMethodId: input.paymentMethodId,
+      });
+      state.paymentId = charge.paymentId;
+      if (charge.status === 'REQUIRES_ACTION') {
+        await awaitPaymentAction(['CAPTURED', 'AUTHORIZED']);
+      }
+      throwIfCancelled();
+
+      await moveTo(OrderStatus.CONFIRMING, 'confirmOrder');
+      throwIfCancelled();
+      confirmed = true;
+      await orders.confirmOrder(ctx);
+      setStatus(OrderStatus.COMPLETED);
+      record('commitInventory');
+    }
   } catch (error) {
     const outcome = classify(error);
     if (!outcome) throw error;
+    reviewClosed = true;
     state.failureReason = outcome.reason;
     record('compensate', outcome.reason);
     // Non-cancellable: an operator's workflow cancel must not interrupt putting things back.
@@ -280,10 +436,20 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
           record('compensate', `${compensation.step} failed: ${message}`);
         }
       }
-      if (outcome.kind === 'cancelled') {
-        await orders.cancelOrder({ ...ctx, reason: outcome.reason, ...actorOf(cancelRequest) });
-      } else {
-        await orders.failOrder({ ...ctx, reason: outcome.reason });
+      holding = false;
+      await keeper;
+      try {
+        if (outcome.kind === 'cancelled') {
+          await orders.cancelOrder({ ...ctx, reason: outcome.reason, ...actorOf(cancelRequest) });
+        } else {
+          await orders.failOrder({ ...ctx, reason: outcome.reason });
+        }
+      } catch (error) {
+        // Retried until the orders service answers; only a refusal of the move lands here. The
+        // customer is still told and the run fails below for an operator.
+        const message = error instanceof Error ? error.message : String(error);
+        stuck.push(`record outcome: ${message}`);
+        record('compensate', `recording the outcome failed: ${message}`);
       }
       setStatus(outcome.kind === 'cancelled' ? OrderStatus.CANCELLED : OrderStatus.FAILED);
       record('notifyCustomer');
@@ -302,6 +468,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         outcome.reason,
       );
     });
+    finished = true;
     if (stuck.length > 0) {
       // Stock or money could not be put back: fail the run so it stands out for an operator
       // (docs/operations.md), with the order already ended and the customer told.
@@ -320,21 +487,62 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     };
   }
 
-  // Confirmed and paid: from here nothing is compensated. Committing turns the reservation into a
-  // sale; its retry policy is generous, and if it still fails the workflow fails loudly (the stock
-  // stays reserved, never oversold) for an operator to handle (docs/operations.md).
   await CancellationScope.nonCancellable(async () => {
-    await inventory.commitInventory(ctx);
+    if (revised) {
+      // Captured and committed: from here nothing is compensated, and the order is COMPLETED only
+      // now. confirmOrder retries until the orders service takes it (never a refund).
+      await keeper;
+      record('confirmOrder');
+      await orders.confirmOrder(ctx);
+      setStatus(OrderStatus.COMPLETED);
+    } else {
+      // Original order: confirmed and paid; committing turns the reservation into a sale.
+      await inventory.commitInventory(ctx);
+    }
     record('notifyCustomer');
     await notifyBestEffort(input, NotificationTemplate.ORDER_CONFIRMED, undefined, state);
     await recordOutcomeBestEffort(input, 'order.completed', state);
   });
+  finished = true;
   record('done');
   return {
     orderId: input.orderId,
     status: OrderStatus.COMPLETED,
     ...(state.paymentId ? { paymentId: state.paymentId } : {}),
   };
+}
+
+/**
+ * Seconds a reservation is held at a time: the longest the checkout may legitimately wait on the
+ * customer and the operator, plus a margin, and never under an hour. The keeper renews it at a
+ * third of that, so even an outage of the products service spanning two renewals loses nothing.
+ */
+export function reservationHoldSeconds(input: CheckoutInput): number {
+  const waits = Math.ceil((input.reviewTimeoutMs + input.paymentActionTimeoutMs) / 1000);
+  return Math.min(30 * 24 * 3600, Math.max(3600, waits + 600));
+}
+
+/** Renews the order's reservation every third of its hold until `done()` says to stop. */
+async function keepReservation(
+  ctx: { orderId: string; requestId?: string | undefined },
+  holdSeconds: number,
+  done: () => boolean,
+): Promise<void> {
+  try {
+    for (;;) {
+      if (await condition(done, Math.floor((holdSeconds * 1000) / 3))) return;
+      try {
+        await inventory.holdInventory({ ...ctx, holdSeconds });
+      } catch (error) {
+        if (isCancellation(error)) return;
+        // The next renewal tries again; the hold has two more thirds to run.
+        log.warn('reservation renewal failed', { orderId: ctx.orderId, error: String(error) });
+      }
+    }
+  } catch (error) {
+    // The run was cancelled by an operator: the compensation path stops renewing anyway.
+    if (!isCancellation(error)) throw error;
+  }
 }
 
 function actorOf(request: { by?: string } | undefined): { actor?: string } {

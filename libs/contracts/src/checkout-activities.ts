@@ -15,6 +15,11 @@ export interface ActivityContext {
 
 export interface ReserveInventoryInput extends ActivityContext {
   items: { productId: string; quantity: number }[];
+  /**
+   * How long the reservation holds before the sweeper may reclaim it, in seconds (default: the
+   * products service's RESERVATION_TTL_SECONDS). The checkout renews it while it is alive.
+   */
+  holdSeconds?: number;
 }
 
 export interface InventoryActivities {
@@ -24,6 +29,11 @@ export interface InventoryActivities {
   releaseInventory(input: ActivityContext): Promise<void>;
   /** The reservation becomes a sale. */
   commitInventory(input: ActivityContext): Promise<void>;
+  /**
+   * Pushes a held reservation's expiry to now + holdSeconds (the live checkout keeps its stock);
+   * a no-op for a reservation committed, released or missing.
+   */
+  holdInventory(input: ActivityContext & { holdSeconds: number }): Promise<void>;
 }
 
 export interface ChargePaymentInput extends ActivityContext {
@@ -41,9 +51,22 @@ export interface ChargeOutcome {
 export interface PaymentActivities {
   /** Idempotent per order; a decline is a non-retryable `PaymentDeclined` failure. */
   chargePayment(input: ChargePaymentInput): Promise<ChargeOutcome>;
+  /**
+   * Like chargePayment but holds the funds only (the payment stays AUTHORIZED, or REQUIRES_ACTION
+   * until the webhook); same idempotency key, so it is the order's one payment.
+   */
+  authorizePayment(input: ChargePaymentInput): Promise<ChargeOutcome>;
+  /**
+   * Takes the authorised funds, once per order. A payment that cannot be captured (voided,
+   * failed) is a non-retryable `PaymentNotCapturable` failure.
+   */
+  capturePayment(input: ActivityContext): Promise<{ paymentId: string }>;
   /** The order's payment as the payments service sees it now (after a webhook signal). */
   getPayment(input: ActivityContext): Promise<{ paymentId: string; status: PaymentStatus }>;
-  /** Compensation of chargePayment: refunds what was captured; a repeat refunds nothing more. */
+  /**
+   * Compensation of chargePayment/authorizePayment: voids an authorisation, refunds what was
+   * captured; a repeat gives nothing more back.
+   */
   refundPayment(input: ActivityContext & { reason: string }): Promise<{ refundedAmount: number }>;
 }
 

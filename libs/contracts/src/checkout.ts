@@ -3,7 +3,7 @@
  * orders service (which starts and signals it), the workflow itself, the workers and operators'
  * scripts all import these, so none of them can drift.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrderStatus } from './orders';
 
 export const CHECKOUT_WORKFLOW_TYPE = 'checkoutWorkflow';
@@ -48,6 +48,8 @@ export type CheckoutStep =
   | 'reserveInventory'
   | 'review'
   | 'chargePayment'
+  | 'authorizePayment'
+  | 'capturePayment'
   | 'awaitPaymentAction'
   | 'confirmOrder'
   | 'commitInventory'
@@ -105,6 +107,28 @@ export const rejectOrderSignal = defineSignal<[RejectOrderSignal]>('rejectOrder'
 export const paymentConfirmedSignal = defineSignal<[PaymentConfirmedSignal]>('paymentConfirmed');
 export const getStatusQuery = defineQuery<CheckoutState>('getStatus');
 
+/** What an operator's decision update answers once the workflow holds the decision. */
+export interface ReviewDecisionAck {
+  orderId: string;
+  decision: 'APPROVED' | 'REJECTED';
+  by: string;
+  /** Where the checkout is when it took the decision (it may still be on its way into review). */
+  status: CheckoutStatus;
+}
+
+/**
+ * Operators' decisions as Updates (REST approve/reject): the caller is answered only once the
+ * workflow has recorded the decision, and its validator refuses one that can no longer apply
+ * (order not under review, already decided the other way, finished). A decision that arrives
+ * while the order is still on its way into review is kept. The signals above stay for the CLI.
+ */
+export const approveOrderUpdate = defineUpdate<ReviewDecisionAck, [ApproveOrderSignal]>(
+  'approveOrderUpdate',
+);
+export const rejectOrderUpdate = defineUpdate<ReviewDecisionAck, [RejectOrderSignal]>(
+  'rejectOrderUpdate',
+);
+
 /** `ApplicationFailure` types the activities raise and the workflow branches on. */
 export const CheckoutFailureType = {
   OUT_OF_STOCK: 'OutOfStock',
@@ -118,6 +142,7 @@ export const CheckoutFailureType = {
   RESERVATION_COMMITTED: 'ReservationCommitted',
   CHARGE_MISMATCH: 'ChargeMismatch',
   PAYMENT_REFUNDED: 'PaymentRefunded',
+  PAYMENT_NOT_CAPTURABLE: 'PaymentNotCapturable',
   UNEXPECTED_RESPONSE: 'UnexpectedResponse',
   /** Raised by the workflow itself when stock or money could not be put back. */
   COMPENSATION_FAILED: 'CompensationFailed',

@@ -39,7 +39,14 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
     OrderStatus.FAILED,
   ],
   AWAITING_APPROVAL: [OrderStatus.CHARGING, OrderStatus.CANCELLED, OrderStatus.FAILED],
-  CHARGING: [OrderStatus.CONFIRMING, OrderStatus.CANCELLED, OrderStatus.FAILED],
+  // CHARGING -> AWAITING_APPROVAL: the checkout authorises before review (issue 13), then moves
+  // back to CHARGING to capture.
+  CHARGING: [
+    OrderStatus.AWAITING_APPROVAL,
+    OrderStatus.CONFIRMING,
+    OrderStatus.CANCELLED,
+    OrderStatus.FAILED,
+  ],
   CONFIRMING: [OrderStatus.COMPLETED, OrderStatus.CANCELLED, OrderStatus.FAILED],
   COMPLETED: [],
   CANCELLED: [],

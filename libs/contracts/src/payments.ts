@@ -40,6 +40,11 @@ export interface ChargeRequest {
   currency: string;
   /** A provider payment-method id, e.g. Stripe's test ids `pm_card_visa`. */
   paymentMethodId: string;
+  /**
+   * Default true. false: authorise only (the payment stays AUTHORIZED, funds held) until
+   * `POST /internal/payments/by-order/:orderId/capture`; the checkout does this.
+   */
+  capture?: boolean;
 }
 
 /** Internal `POST /internal/payments/refunds` body. Idempotent per idempotencyKey. */
@@ -102,6 +107,8 @@ export const PaymentErrorCode = {
   CHARGE_MISMATCH: 'CHARGE_MISMATCH',
   /** 404 */
   PAYMENT_NOT_FOUND: 'PAYMENT_NOT_FOUND',
+  /** 409: a capture of a payment that is not authorised (failed, voided, awaiting action). */
+  PAYMENT_NOT_CAPTURABLE: 'PAYMENT_NOT_CAPTURABLE',
   /** 409: a refund idempotency key already used for another order. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** 400: a provider webhook without a valid, fresh signature (nothing is stored). */

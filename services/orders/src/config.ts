@@ -31,10 +31,20 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Deadline of one start or signal; past it the caller gets 503 CHECKOUT_UNAVAILABLE. */
   TEMPORAL_CALL_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(5000),
+  /**
+   * How long an operator's approve/reject waits for the checkout to record it (an Update needs a
+   * checkout worker to answer); past it the call is a 503 and nothing was recorded.
+   */
+  TEMPORAL_UPDATE_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(10_000),
   /** Deadline of the live-status query behind GET /orders/:id (the stored status is shown anyway). */
   TEMPORAL_QUERY_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(1500),
   /** Orders whose total (minor units) is at or above this wait for an operator's approval. */
   CHECKOUT_REVIEW_THRESHOLD: envInt({ min: 0 }).default(100_000),
+  /**
+   * Checkouts of one customer that may wait for review at once (unfinished orders at or above the
+   * threshold); one more is a 409, so nobody holds stock in many large orders at a time.
+   */
+  CHECKOUT_MAX_PENDING_REVIEWS: envInt({ min: 1, max: 1000 }).default(3),
   /** How long a review may wait before the order is rejected. */
   CHECKOUT_REVIEW_TIMEOUT_MS: envInt({ min: 1000 }).default(30 * 60 * 1000),
   /** How long a payment needing customer action (3-D Secure) may wait for the provider. */

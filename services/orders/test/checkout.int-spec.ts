@@ -25,6 +25,7 @@ describe('checkout API (real Temporal dev server)', () => {
       CHECKOUT_REVIEW_THRESHOLD: '50000',
       CHECKOUT_REVIEW_TIMEOUT_MS: '120000',
       CHECKOUT_START_RETRY_INTERVAL_MS: '0',
+      CHECKOUT_MAX_PENDING_REVIEWS: '2',
     });
     temporal = await connectTestTemporal();
   });
@@ -171,6 +172,46 @@ describe('checkout API (real Temporal dev server)', () => {
     expect(order.body.checkout).toBeUndefined();
   });
 
+  it('bounds the checkouts one customer has waiting for review (409 beyond it)', async () => {
+    const id = randomUUID();
+    const token = env.issuer.token(['CUSTOMER'], id, { email: 'big@example.test' });
+    const safe = env.stand.addProduct({ price: 30_000, name: 'Safe' });
+    const kettle = env.stand.addProduct({ price: 1250, name: 'Kettle' });
+    const large = async (key: string) => {
+      await env.fillCart(token, [{ productId: safe.id, quantity: 2 }]);
+      return submit(token, key);
+    };
+    const firstKey = randomUUID();
+    const first = await large(firstKey);
+    const second = await large(randomUUID());
+    expect([first.status, second.status]).toEqual([202, 202]);
+    started.push(first.body.orderId, second.body.orderId);
+
+    const third = await large(randomUUID());
+    expect(third.status).toBe(409);
+    expect(third.body).toMatchObject({
+      ...errorShape(409, 'TOO_MANY_PENDING_REVIEWS'),
+      details: [{ pending: 2, max: 2 }],
+    });
+    // A repeat of an accepted checkout is still the same order, and small orders are not bounded.
+    const repeat = await submit(token, firstKey);
+    expect(repeat.body.orderId).toBe(first.body.orderId);
+    await env.request('DELETE', `/cart/items/${safe.id}`, { token });
+    await env.fillCart(token, [{ productId: kettle.id, quantity: 1 }]);
+    const small = await submit(token, randomUUID());
+    expect(small.status).toBe(202);
+    started.push(small.body.orderId);
+
+    // Once one of them has ended, the customer may place another.
+    await env.request('POST', `/internal/orders/${second.body.orderId}/fail`, {
+      token: env.serviceToken(),
+      body: { reason: 'test' },
+    });
+    const after = await large(randomUUID());
+    expect(after.status).toBe(202);
+    started.push(after.body.orderId);
+  });
+
   it('sends cancel, and refuses approve/reject for an order that is not in review', async () => {
     const { token } = await customerWithCart();
     const res = await submit(token, randomUUID());
@@ -187,12 +228,22 @@ describe('checkout API (real Temporal dev server)', () => {
     const signal = history.events?.find((e) => e.workflowExecutionSignaledEventAttributes);
     expect(signal?.workflowExecutionSignaledEventAttributes?.signalName).toBe('cancelOrder');
 
+    // An order that has ended takes no decision (the live case is the workflow's validator,
+    // covered by the workflow and e2e tiers).
+    const failed = await env.request('POST', `/internal/orders/${orderId}/fail`, {
+      token: env.serviceToken(),
+      body: { reason: 'test' },
+    });
+    expect(failed.status).toBe(200);
     const admin = env.token(randomUUID(), ['ADMIN']);
     const approve = await env.request('POST', `/admin/orders/${orderId}/approve`, {
       token: admin,
     });
     expect(approve.status).toBe(409);
-    expect(approve.body).toMatchObject(errorShape(409, 'ORDER_NOT_AWAITING_APPROVAL'));
+    expect(approve.body).toMatchObject({
+      ...errorShape(409, 'ORDER_NOT_AWAITING_APPROVAL'),
+      details: [{ orderId, currentStatus: 'FAILED' }],
+    });
     const asCustomer = await env.request('POST', `/admin/orders/${orderId}/approve`, { token });
     expect(asCustomer.status).toBe(403);
     const reject = await env.request('POST', `/admin/orders/${orderId}/reject`, {

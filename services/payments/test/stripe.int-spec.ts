@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import {
   ProviderUnavailableError,
   cancelKey,
+  captureKey,
   chargeKey,
   refundKey,
 } from '../src/providers/payment-provider';
@@ -38,6 +39,7 @@ describe('Stripe adapter against stripe-mock', () => {
       currency: 'EUR',
       paymentMethodId: 'pm_card_visa',
       idempotencyKey: chargeKey(orderId),
+      capture: true,
     });
     expect(result.providerPaymentId).toMatch(/^pi_/);
     expect(requests.at(-1)).toMatchObject({
@@ -74,6 +76,32 @@ describe('Stripe adapter against stripe-mock', () => {
     });
   });
 
+  it('authorises with manual capture, then captures with the order’s capture key', async () => {
+    const orderId = randomUUID();
+    const seen: string[] = [];
+    const collect = (event: Stripe.RequestEvent) => seen.push(`${event.method} ${event.path}`);
+    provider.client.on('request', collect);
+    const authorised = await provider.charge({
+      orderId,
+      customerId: 'c1',
+      amount: 2599,
+      currency: 'EUR',
+      paymentMethodId: 'pm_card_visa',
+      idempotencyKey: chargeKey(orderId),
+      capture: false,
+    });
+    expect(authorised.providerPaymentId).toMatch(/^pi_/);
+    await provider.capture({
+      orderId,
+      providerPaymentId: 'pi_123',
+      amount: 2599,
+      idempotencyKey: captureKey(orderId),
+    });
+    provider.client.off('request', collect);
+    expect(seen).toEqual(['POST /v1/payment_intents', 'POST /v1/payment_intents/pi_123/capture']);
+    expect(requests.at(-1)).toMatchObject({ idempotency_key: `capture-${orderId}` });
+  });
+
   it('cancels an intent with the order’s cancel key', async () => {
     const orderId = randomUUID();
     await provider.cancel({
@@ -102,6 +130,7 @@ describe('Stripe adapter against stripe-mock', () => {
         currency: 'EUR',
         paymentMethodId: 'pm_card_visa',
         idempotencyKey: 'charge-x',
+        capture: true,
       }),
     ).rejects.toBeInstanceOf(ProviderUnavailableError);
   });

@@ -229,6 +229,62 @@ describe('products service: inventory reservations', () => {
     expect(commit.body).toMatchObject({ code: 'RESERVATION_RELEASED' });
   });
 
+  // Issue 13: a reservation lasted RESERVATION_TTL_SECONDS whatever its checkout was doing.
+  it('holds a reservation for as long as its checkout asks and renews, and never shortens it', async () => {
+    const { id } = await svc.product(5);
+    const orderId = randomUUID();
+    const reserved = await svc.request('POST', '/internal/inventory/reservations', {
+      token: svc.service,
+      body: { orderId, items: [{ productId: id, quantity: 2 }], holdSeconds: 7200 },
+    });
+    expect(reserved.status).toBe(201);
+    const expiry = async () =>
+      (
+        await env.pg.query<{ s: number }>(
+          `select extract(epoch from expires_at - now())::int as s from reservations where order_id = $1`,
+          [orderId],
+        )
+      ).rows[0]!.s;
+    expect(await expiry()).toBeGreaterThan(7100);
+
+    // The checkout's renewal pushes the expiry; a shorter hold never pulls it in.
+    await env.pg.query(
+      `update reservations set expires_at = now() + interval '2 seconds' where order_id = $1`,
+      [orderId],
+    );
+    const hold = (holdSeconds: number) =>
+      svc.request('POST', `/internal/inventory/reservations/${orderId}/hold`, {
+        token: svc.service,
+        body: { holdSeconds },
+      });
+    expect((await hold(3600)).status).toBe(200);
+    expect(await expiry()).toBeGreaterThan(3500);
+    expect((await hold(600)).body).toMatchObject({ status: 'RESERVED' });
+    expect(await expiry()).toBeGreaterThan(3500);
+    await sleep(500);
+    expect(await svc.stock(id)).toMatchObject({ reserved: 2 });
+
+    // Committed stock is never released: renewing or sweeping a sale changes nothing.
+    expect((await svc.commit(orderId)).status).toBe(200);
+    await env.pg.query(
+      `update reservations set expires_at = now() - interval '1 second' where order_id = $1`,
+      [orderId],
+    );
+    expect((await hold(3600)).body).toMatchObject({ status: 'COMMITTED' });
+    await sleep(500);
+    expect(await svc.stock(id)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+    expect((await hold(10)).status).toBe(400);
+    const unknown = await svc.request(
+      'POST',
+      `/internal/inventory/reservations/${randomUUID()}/hold`,
+      {
+        token: svc.service,
+        body: { holdSeconds: 3600 },
+      },
+    );
+    expect(unknown.status).toBe(404);
+  });
+
   it('releases each expired reservation once when two instances sweep together', async () => {
     const other = await env.start({ RESERVATION_SWEEP_INTERVAL_MS: '50' });
     const { id } = await svc.product(40);

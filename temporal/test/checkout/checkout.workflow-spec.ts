@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   approveOrderSignal,
+  approveOrderUpdate,
   cancelOrderSignal,
   type CheckoutInput,
   type CheckoutResult,
@@ -9,11 +10,12 @@ import {
   getStatusQuery,
   paymentConfirmedSignal,
   rejectOrderSignal,
+  rejectOrderUpdate,
   SearchAttribute,
   TaskQueue,
 } from '@commerce/contracts';
 import { ApplicationFailure } from '@temporalio/common';
-import type { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { checkoutWorkflow } from '@commerce/workflows';
 import { Gate, StubActivities } from '../support/stub-activities';
@@ -70,6 +72,20 @@ async function waitForStatus(handle: WorkflowHandle, status: string): Promise<vo
   throw new Error(`workflow never reached ${status}`);
 }
 
+/** The retry policy the workflow gave each scheduled activity, from the run's history. */
+async function maximumAttemptsByActivity(handle: WorkflowHandle): Promise<Map<string, number>> {
+  const history = await handle.fetchHistory();
+  const byName = new Map<string, number>();
+  for (const event of history.events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (!scheduled?.activityType?.name) continue;
+    byName.set(scheduled.activityType.name, scheduled.retryPolicy?.maximumAttempts ?? 0);
+  }
+  return byName;
+}
+
+const transient = () => Promise.reject(new Error('503 SERVICE_UNAVAILABLE'));
+
 const declined = () =>
   ApplicationFailure.create({
     type: CheckoutFailureType.PAYMENT_DECLINED,
@@ -78,7 +94,7 @@ const declined = () =>
   });
 
 describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
-  it('completes a paid order: reserve, charge, confirm, commit, notify, in that order', async () => {
+  it('completes a paid order: reserve, authorise, capture, commit, then COMPLETED, then notify', async () => {
     const input = checkoutInput();
     const handle = await start(input);
     const result = await handle.result();
@@ -92,10 +108,11 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'setOrderStatus',
       'reserveInventory',
       'setOrderStatus',
-      'chargePayment',
+      'authorizePayment',
+      'capturePayment',
       'setOrderStatus',
-      'confirmOrder',
       'commitInventory',
+      'confirmOrder',
       'notifyCustomer',
       'recordOrderOutcome',
     ]);
@@ -105,6 +122,8 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'CHARGING',
       'CONFIRMING',
     ]);
+    // The reservation is held for the checkout's waits (at least an hour), not the default TTL.
+    expect(calls.find((c) => c.name === 'reserveInventory')?.input.holdSeconds).toBe(3600);
     // Every call carries the order id and the request id of the checkout that started it.
     expect(calls.every((c) => c.input.requestId === input.requestId)).toBe(true);
     expect(calls.find((c) => c.name === 'notifyCustomer')?.input).toMatchObject({
@@ -126,9 +145,10 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(state.timeline.map((t) => t.step)).toEqual([
       'created',
       'reserveInventory',
-      'chargePayment',
-      'confirmOrder',
+      'authorizePayment',
+      'capturePayment',
       'commitInventory',
+      'confirmOrder',
       'notifyCustomer',
       'done',
     ]);
@@ -138,7 +158,22 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       input.customerId,
     );
     expect(description.typedSearchAttributes.get(SearchAttribute.OrderTotal)).toBe(5000);
-    await saveHistoryIfRecording('success-analytics', handle);
+    await saveHistoryIfRecording('authorise-first-success', handle);
+  });
+
+  // Issue 13: COMPLETED was written before the stock was committed.
+  it('is not COMPLETED anywhere while the stock commit is still in flight', async () => {
+    const input = checkoutInput();
+    const gate = new Gate();
+    const handle = await start(input, { commitInventory: () => gate.hold(undefined) });
+    await gate.entered;
+    expect((await handle.query(getStatusQuery)).status).toBe('CONFIRMING');
+    expect(stubs.countOf(input.orderId, 'confirmOrder')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(1);
+    gate.open();
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
+    const names = stubs.namesFor(input.orderId);
+    expect(names.indexOf('commitInventory')).toBeLessThan(names.indexOf('confirmOrder'));
   });
 
   it('fails an order that is out of stock without charging', async () => {
@@ -156,7 +191,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
 
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'out of stock' });
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'authorizePayment')).toBe(0);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
     expect(stubs.callsFor(input.orderId).find((c) => c.name === 'failOrder')?.input).toMatchObject({
       reason: 'out of stock',
@@ -169,25 +204,42 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     ).toBe('FAILED');
   });
 
-  it('releases the stock of a declined payment and never confirms', async () => {
+  it('releases the stock of a declined payment and never captures or confirms', async () => {
     const input = checkoutInput({ paymentMethodId: 'pm_card_chargeDeclined' });
-    const handle = await start(input, { chargePayment: () => Promise.reject(declined()) });
+    const handle = await start(input, { authorizePayment: () => Promise.reject(declined()) });
 
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'FAILED', failureReason: 'payment declined' });
     const names = stubs.namesFor(input.orderId);
+    expect(names).not.toContain('capturePayment');
     expect(names).not.toContain('confirmOrder');
     expect(names).not.toContain('commitInventory');
-    // Compensations newest first: the (no-op) refund, then the release.
-    expect(names.slice(names.indexOf('chargePayment') + 1)).toEqual([
+    // Compensations newest first: the (no-op) void, then the release.
+    expect(names.slice(names.indexOf('authorizePayment') + 1)).toEqual([
       'refundPayment',
       'releaseInventory',
       'failOrder',
       'notifyCustomer',
       'recordOrderOutcome',
     ]);
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(1);
-    await saveHistoryIfRecording('decline', handle);
+    await saveHistoryIfRecording('authorise-first-decline', handle);
+  });
+
+  // Issue 13: stock was held through the whole review window by a card that could never pay.
+  it('ends a large order with a refused card before any review', async () => {
+    const input = checkoutInput({ total: 500_000, reviewThreshold: 100_000 });
+    const handle = await start(input, { authorizePayment: () => Promise.reject(declined()) });
+
+    expect(await handle.result()).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'payment declined',
+    });
+    const moves = stubs
+      .callsFor(input.orderId)
+      .filter((c) => c.name === 'setOrderStatus')
+      .map((c) => c.input.to);
+    expect(moves).toEqual(['RESERVING', 'CHARGING']);
+    expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
   });
 
   it('cancels while reserving: the reservation is released and nothing is charged', async () => {
@@ -200,15 +252,15 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
 
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'CANCELLED', failureReason: 'changed my mind' });
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'authorizePayment')).toBe(0);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
     expect(
       stubs.callsFor(input.orderId).find((c) => c.name === 'cancelOrder')?.input,
     ).toMatchObject({ reason: 'changed my mind', actor: input.customerId });
-    await saveHistoryIfRecording('cancel', handle);
+    await saveHistoryIfRecording('authorise-first-cancel', handle);
   });
 
-  it('cancels in review: released, never charged', async () => {
+  it('cancels in review: the authorisation is voided and the stock released, never captured', async () => {
     const input = checkoutInput({ total: 250_000, reviewThreshold: 100_000 });
     const handle = await start(input);
     await waitForStatus(handle, 'AWAITING_APPROVAL');
@@ -218,16 +270,17 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     await handle.signal(cancelOrderSignal, { reason: 'too expensive' });
 
     expect(await handle.result()).toMatchObject({ status: 'CANCELLED' });
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
     expect(stubs.countOf(input.orderId, 'cancelOrder')).toBe(1);
   });
 
-  it('cancels while charging: the charge finishes, then is refunded and the stock released', async () => {
+  it('cancels while authorising: the authorisation finishes, then is voided and the stock released', async () => {
     const input = checkoutInput();
     const gate = new Gate();
     const handle = await start(input, {
-      chargePayment: (i) => gate.hold({ paymentId: `pay-${i.orderId}`, status: 'CAPTURED' }),
+      authorizePayment: (i) => gate.hold({ paymentId: `pay-${i.orderId}`, status: 'AUTHORIZED' }),
     });
     await gate.entered;
     await handle.signal(cancelOrderSignal, { reason: 'cancel during payment' });
@@ -236,21 +289,22 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'CANCELLED', paymentId: `pay-${input.orderId}` });
     const names = stubs.namesFor(input.orderId);
-    expect(names.slice(names.indexOf('chargePayment') + 1)).toEqual([
+    expect(names.slice(names.indexOf('authorizePayment') + 1)).toEqual([
       'refundPayment',
       'releaseInventory',
       'cancelOrder',
       'notifyCustomer',
       'recordOrderOutcome',
     ]);
-    expect(names).not.toContain('confirmOrder');
+    expect(names).not.toContain('capturePayment');
   });
 
-  it('waits for approval of a large order, then completes', async () => {
+  it('waits for approval of a large order (authorised first), then captures and completes', async () => {
     const input = checkoutInput({ total: 100_000, reviewThreshold: 100_000 });
     const handle = await start(input);
     await waitForStatus(handle, 'AWAITING_APPROVAL');
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'authorizePayment')).toBe(1);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
     await handle.signal(approveOrderSignal, { by: 'ops@example.test' });
 
     expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
@@ -261,25 +315,98 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
         .callsFor(input.orderId)
         .filter((c) => c.name === 'setOrderStatus')
         .map((c) => c.input.to),
-    ).toEqual(['RESERVING', 'AWAITING_APPROVAL', 'CHARGING', 'CONFIRMING']);
-    await saveHistoryIfRecording('approval', handle);
+    ).toEqual(['RESERVING', 'CHARGING', 'AWAITING_APPROVAL', 'CHARGING', 'CONFIRMING']);
+    await saveHistoryIfRecording('authorise-first-approval', handle);
   });
 
-  it('fails a rejected order and releases its stock', async () => {
+  it('approve through the update: answered with the decision once the workflow holds it', async () => {
+    const input = checkoutInput({ total: 100_000, reviewThreshold: 100_000 });
+    const handle = await start(input);
+    await waitForStatus(handle, 'AWAITING_APPROVAL');
+    const ack = await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'ops' }] });
+    expect(ack).toEqual({
+      orderId: input.orderId,
+      decision: 'APPROVED',
+      by: 'ops',
+      status: 'AWAITING_APPROVAL',
+    });
+    // Repeating the same decision is answered the same; the opposite one is refused.
+    await expect(
+      handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'ops-2' }] }),
+    ).resolves.toMatchObject({ decision: 'APPROVED', by: 'ops' });
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
+    await expect(
+      handle.executeUpdate(rejectOrderUpdate, { args: [{ by: 'late', reason: 'no' }] }),
+    ).rejects.toThrow();
+  });
+
+  // Issue 13: an approval accepted (202) while the order was on its way into review was dropped.
+  it('keeps a decision that arrives while the order is on its way into review', async () => {
+    const input = checkoutInput({ total: 300_000, reviewThreshold: 100_000 });
+    const gate = new Gate();
+    const handle = await start(input, {
+      authorizePayment: (i) => gate.hold({ paymentId: `pay-${i.orderId}`, status: 'AUTHORIZED' }),
+    });
+    await gate.entered;
+    const ack = await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'early-bird' }] });
+    expect(ack).toMatchObject({ decision: 'APPROVED', status: 'CHARGING' });
+    // The signal (CLI) path keeps an early decision too: a second early one changes nothing.
+    await handle.signal(rejectOrderSignal, { by: 'cli', reason: 'second thoughts' });
+    gate.open();
+
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
+    expect((await handle.query(getStatusQuery)).approvedBy).toBe('early-bird');
+  });
+
+  it('keeps an early rejection sent by signal (CLI) and voids the authorisation', async () => {
+    const input = checkoutInput({ total: 300_000, reviewThreshold: 100_000 });
+    const gate = new Gate();
+    const handle = await start(input, { reserveInventory: () => gate.hold(undefined) });
+    await gate.entered;
+    await handle.signal(rejectOrderSignal, { by: 'cli', reason: 'fraud suspected' });
+    gate.open();
+    expect(await handle.result()).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'rejected by cli: fraud suspected',
+    });
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
+  });
+
+  it('refuses a decision for an order that needs no review, or after the review', async () => {
+    const input = checkoutInput();
+    const gate = new Gate();
+    const handle = await start(input, { commitInventory: () => gate.hold(undefined) });
+    await gate.entered;
+    const refusal = await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'ops' }] }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(String((refusal as WorkflowUpdateFailedError).cause)).toMatch(/does not need review/);
+    gate.open();
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('fails a rejected order: the authorisation is voided, the stock released', async () => {
     const input = checkoutInput({ total: 150_000, reviewThreshold: 100_000 });
     const handle = await start(input);
     await waitForStatus(handle, 'AWAITING_APPROVAL');
-    await handle.signal(rejectOrderSignal, { by: 'ops@example.test', reason: 'fraud suspected' });
+    const ack = await handle.executeUpdate(rejectOrderUpdate, {
+      args: [{ by: 'ops@example.test', reason: 'fraud suspected' }],
+    });
+    expect(ack).toMatchObject({ decision: 'REJECTED' });
 
     expect(await handle.result()).toMatchObject({
       status: 'FAILED',
       failureReason: 'rejected by ops@example.test: fraud suspected',
     });
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
   });
 
-  it('rejects an order whose review times out', async () => {
+  it('rejects an order whose review times out, voiding and releasing', async () => {
     const input = checkoutInput({
       total: 150_000,
       reviewThreshold: 100_000,
@@ -291,44 +418,47 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       status: 'FAILED',
       failureReason: 'review timed out: rejected',
     });
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
   });
 
-  it('retries a transient payment outage, then completes with one successful charge', async () => {
+  it('retries a transient payment outage, then completes with one authorisation and one capture', async () => {
     const input = checkoutInput();
     const handle = await start(input, {
-      chargePayment: (i, attempt) =>
+      authorizePayment: (i, attempt) =>
         attempt < 3
-          ? Promise.reject(new Error('503 PAYMENT_PROVIDER_UNAVAILABLE'))
-          : Promise.resolve({ paymentId: `pay-${i.orderId}`, status: 'CAPTURED' }),
+          ? transient()
+          : Promise.resolve({ paymentId: `pay-${i.orderId}`, status: 'AUTHORIZED' }),
+      capturePayment: (i, attempt) =>
+        attempt < 2 ? transient() : Promise.resolve({ paymentId: `pay-${i.orderId}` }),
     });
 
     expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(3);
+    expect(stubs.countOf(input.orderId, 'authorizePayment')).toBe(3);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(2);
     expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(0);
   });
 
-  it('refunds and releases when a step after the charge fails', async () => {
+  it('refunds and releases when the capture is refused for good (authorisation voided)', async () => {
     const input = checkoutInput();
     const handle = await start(input, {
-      confirmOrder: () =>
+      capturePayment: () =>
         Promise.reject(
           ApplicationFailure.create({
-            type: CheckoutFailureType.ILLEGAL_TRANSITION,
-            message: 'order can no longer be confirmed',
+            type: CheckoutFailureType.PAYMENT_NOT_CAPTURABLE,
+            message: 'authorisation expired',
             nonRetryable: true,
           }),
         ),
     });
 
-    const result = await handle.result();
-    expect(result).toMatchObject({
+    expect(await handle.result()).toMatchObject({
       status: 'FAILED',
-      failureReason: 'order can no longer be confirmed',
+      failureReason: 'authorisation expired',
     });
     const names = stubs.namesFor(input.orderId);
-    expect(names.slice(names.indexOf('confirmOrder') + 1)).toEqual([
+    expect(names.slice(names.indexOf('capturePayment') + 1)).toEqual([
       'refundPayment',
       'releaseInventory',
       'failOrder',
@@ -336,12 +466,46 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       'recordOrderOutcome',
     ]);
     expect(names).not.toContain('commitInventory');
+    expect(names).not.toContain('confirmOrder');
+  });
+
+  // Issue 13: the outcome steps gave up after 20 attempts (about 8 minutes of an orders outage),
+  // and an exhausted confirm was refunded although the order may have been confirmed.
+  it('records the outcome with no attempt limit and never refunds once captured and committed', async () => {
+    const input = checkoutInput();
+    const handle = await start(input, {
+      confirmOrder: (_, attempt) => (attempt < 4 ? transient() : Promise.resolve()),
+    });
+
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
+    expect(stubs.countOf(input.orderId, 'confirmOrder')).toBe(4);
+    expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(0);
+    const attempts = await maximumAttemptsByActivity(handle);
+    // 0 is "unlimited" in a Temporal retry policy.
+    for (const name of ['setOrderStatus', 'confirmOrder', 'capturePayment', 'commitInventory']) {
+      expect([name, attempts.get(name)]).toEqual([name, 0]);
+    }
+  });
+
+  it('records a failure with no attempt limit while the orders service is down', async () => {
+    const input = checkoutInput();
+    const handle = await start(input, {
+      authorizePayment: () => Promise.reject(declined()),
+      failOrder: (_, attempt) => (attempt < 3 ? transient() : Promise.resolve()),
+    });
+    expect(await handle.result()).toMatchObject({ status: 'FAILED' });
+    expect(stubs.countOf(input.orderId, 'failOrder')).toBe(3);
+    const attempts = await maximumAttemptsByActivity(handle);
+    for (const name of ['failOrder', 'refundPayment', 'releaseInventory']) {
+      expect([name, attempts.get(name)]).toEqual([name, 0]);
+    }
   });
 
   it('runs every compensation even when one fails for good, then fails the run for an operator', async () => {
     const input = checkoutInput();
     const handle = await start(input, {
-      chargePayment: () => Promise.reject(declined()),
+      authorizePayment: () => Promise.reject(declined()),
       refundPayment: () =>
         Promise.reject(
           ApplicationFailure.create({
@@ -353,7 +517,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     });
 
     await expect(handle.result()).rejects.toThrow(/workflow execution failed/i);
-    // The release still ran after the refund failed, and the order was still ended and told.
+    // The release still ran after the void failed, and the order was still ended and told.
     const names = stubs.namesFor(input.orderId);
     expect(names.slice(names.indexOf('refundPayment'))).toEqual([
       'refundPayment',
@@ -364,7 +528,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     ]);
     const state = await handle.query(getStatusQuery);
     expect(state.status).toBe('FAILED');
-    expect(state.timeline.some((t) => t.note?.startsWith('refundPayment failed'))).toBe(true);
+    expect(state.timeline.some((t) => t.note?.startsWith('voidPayment failed'))).toBe(true);
     const description = await handle.describe();
     expect(description.status.name).toBe('FAILED');
   });
@@ -385,10 +549,12 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(state.timeline.some((t) => t.note?.startsWith('notification failed'))).toBe(true);
   });
 
-  it('ignores duplicate approvals and a cancel that arrives after confirmation', async () => {
+  it('ignores duplicate approvals and a cancel that arrives once the capture has begun', async () => {
     const input = checkoutInput({ total: 200_000, reviewThreshold: 100_000 });
     const gate = new Gate();
-    const handle = await start(input, { confirmOrder: () => gate.hold(undefined) });
+    const handle = await start(input, {
+      capturePayment: (i) => gate.hold({ paymentId: `pay-${i.orderId}` }),
+    });
     await waitForStatus(handle, 'AWAITING_APPROVAL');
     await handle.signal(approveOrderSignal, { by: 'first' });
     await handle.signal(approveOrderSignal, { by: 'second' });
@@ -399,23 +565,23 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
 
     expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
     expect((await handle.query(getStatusQuery)).approvedBy).toBe('first');
-    expect(stubs.countOf(input.orderId, 'chargePayment')).toBe(1);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'cancelOrder')).toBe(0);
     expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(0);
     // A signal to a finished checkout is refused by the server, not silently lost.
     await expect(handle.signal(cancelOrderSignal, { reason: 'way too late' })).rejects.toThrow();
   });
 
-  it('waits for the payment webhook when the charge needs customer action', async () => {
+  it('waits for the payment webhook when the authorisation needs customer action', async () => {
     const input = checkoutInput({ paymentMethodId: 'pm_card_authenticationRequired' });
     let settled = false;
     const handle = await start(input, {
-      chargePayment: (i) =>
+      authorizePayment: (i) =>
         Promise.resolve({ paymentId: `pay-${i.orderId}`, status: 'REQUIRES_ACTION' }),
       getPayment: (i) =>
         Promise.resolve({
           paymentId: `pay-${i.orderId}`,
-          status: settled ? 'CAPTURED' : 'REQUIRES_ACTION',
+          status: settled ? 'AUTHORIZED' : 'REQUIRES_ACTION',
         }),
     });
     for (
@@ -425,7 +591,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(stubs.countOf(input.orderId, 'confirmOrder')).toBe(0);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
     settled = true;
     await handle.signal(paymentConfirmedSignal, { paymentId: `pay-${input.orderId}` });
     // A duplicate webhook signal changes nothing.
@@ -433,12 +599,14 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
 
     expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
     expect(stubs.countOf(input.orderId, 'getPayment')).toBe(1);
+    expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(1);
+    await saveHistoryIfRecording('authorise-first-webhook', handle);
   });
 
   it('fails and voids a payment whose customer action never comes', async () => {
     const input = checkoutInput({ paymentActionTimeoutMs: 1_000 });
     const handle = await start(input, {
-      chargePayment: (i) =>
+      authorizePayment: (i) =>
         Promise.resolve({ paymentId: `pay-${i.orderId}`, status: 'REQUIRES_ACTION' }),
       getPayment: (i) =>
         Promise.resolve({ paymentId: `pay-${i.orderId}`, status: 'REQUIRES_ACTION' }),
@@ -463,6 +631,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       failureReason: 'checkout cancelled by an operator',
     });
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
+    expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'cancelOrder')).toBe(1);
     expect(stubs.countOf(input.orderId, 'notifyCustomer')).toBe(1);
   });

@@ -21,8 +21,15 @@ describe('checkoutWorkflow replays recorded histories', () => {
 
   it('has the recorded histories', () => {
     // success.json predates the analytics step (patched), success-analytics.json includes it.
+    // The five without a prefix ran reserve, review, charge, confirm, commit; authorise-first-*
+    // run the revised order (patch `authorise-before-review`, issue 13). Both must replay.
     expect(files.sort()).toEqual([
       'approval.json',
+      'authorise-first-approval.json',
+      'authorise-first-cancel.json',
+      'authorise-first-decline.json',
+      'authorise-first-success.json',
+      'authorise-first-webhook.json',
       'cancel.json',
       'decline.json',
       'success-analytics.json',

@@ -59,8 +59,15 @@ export class StubActivities {
       reserveInventory: run('reserveInventory', done),
       releaseInventory: run('releaseInventory', done),
       commitInventory: run('commitInventory', done),
+      holdInventory: run('holdInventory', done),
       chargePayment: run('chargePayment', (input) =>
         Promise.resolve<ChargeOutcome>({ paymentId: `pay-${input.orderId}`, status: 'CAPTURED' }),
+      ),
+      authorizePayment: run('authorizePayment', (input) =>
+        Promise.resolve<ChargeOutcome>({ paymentId: `pay-${input.orderId}`, status: 'AUTHORIZED' }),
+      ),
+      capturePayment: run('capturePayment', (input) =>
+        Promise.resolve({ paymentId: `pay-${input.orderId}` }),
       ),
       getPayment: run('getPayment', (input) =>
         Promise.resolve({ paymentId: `pay-${input.orderId}`, status: 'CAPTURED' }),

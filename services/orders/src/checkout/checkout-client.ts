@@ -1,6 +1,6 @@
 import {
   type ApproveOrderSignal,
-  approveOrderSignal,
+  approveOrderUpdate,
   type CancelOrderSignal,
   cancelOrderSignal,
   CHECKOUT_WORKFLOW_TYPE,
@@ -11,7 +11,8 @@ import {
   type PaymentConfirmedSignal,
   paymentConfirmedSignal,
   type RejectOrderSignal,
-  rejectOrderSignal,
+  rejectOrderUpdate,
+  type ReviewDecisionAck,
   SearchAttribute,
   TaskQueue,
 } from '@commerce/contracts';
@@ -22,6 +23,7 @@ import {
   Connection,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { OrdersConfig } from '../config';
@@ -40,6 +42,19 @@ export const checkoutNotRunning = (orderId: string) =>
     code: 'CHECKOUT_NOT_RUNNING',
     message: `The checkout of order ${orderId} is not running`,
   });
+
+/** 409 from the workflow's validator: its reason, and the status it reported (`[status=X]`). */
+export function decisionRefused(orderId: string, error: WorkflowUpdateFailedError): AppError {
+  const cause = error.cause instanceof Error ? error.cause.message : String(error.cause ?? '');
+  const status = /\[status=([A-Z_]+)\]/.exec(cause)?.[1];
+  const reason = cause.replace(/\s*\[status=[A-Z_]+\]\s*$/, '') || 'decision refused';
+  return new AppError({
+    status: 409,
+    code: 'ORDER_NOT_AWAITING_APPROVAL',
+    message: `The checkout of order ${orderId} cannot take this decision: ${reason}`,
+    details: [{ orderId, ...(status ? { currentStatus: status } : {}) }],
+  });
+}
 
 /**
  * The orders service's only door to Temporal: start an order's checkout (at most once, ever),
@@ -101,12 +116,21 @@ export class CheckoutClient implements OnApplicationShutdown {
     return this.signal(orderId, () => this.handle(orderId).signal(cancelOrderSignal, signal));
   }
 
-  approve(orderId: string, signal: ApproveOrderSignal): Promise<void> {
-    return this.signal(orderId, () => this.handle(orderId).signal(approveOrderSignal, signal));
+  /**
+   * An operator's decision as a Temporal Update: answered only once the workflow has recorded it.
+   * The workflow's validator refuses a decision that cannot apply (409 with its reason and the
+   * checkout's status); a checkout that does not answer in time is a 503 and nothing was recorded.
+   */
+  approve(orderId: string, decision: ApproveOrderSignal): Promise<ReviewDecisionAck> {
+    return this.decide(orderId, () =>
+      this.handle(orderId).executeUpdate(approveOrderUpdate, { args: [decision] }),
+    );
   }
 
-  reject(orderId: string, signal: RejectOrderSignal): Promise<void> {
-    return this.signal(orderId, () => this.handle(orderId).signal(rejectOrderSignal, signal));
+  reject(orderId: string, decision: RejectOrderSignal): Promise<ReviewDecisionAck> {
+    return this.decide(orderId, () =>
+      this.handle(orderId).executeUpdate(rejectOrderUpdate, { args: [decision] }),
+    );
   }
 
   paymentConfirmed(orderId: string, signal: PaymentConfirmedSignal): Promise<void> {
@@ -132,6 +156,19 @@ export class CheckoutClient implements OnApplicationShutdown {
   /** Runs one Temporal call with a deadline, so an unreachable server is a quick 503. */
   private within<T>(ms: number, call: () => Promise<T>): Promise<T> {
     return this.connection.withDeadline(Date.now() + ms, call);
+  }
+
+  private async decide(
+    orderId: string,
+    update: () => Promise<ReviewDecisionAck>,
+  ): Promise<ReviewDecisionAck> {
+    try {
+      return await this.within(this.config.TEMPORAL_UPDATE_TIMEOUT_MS, update);
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw decisionRefused(orderId, error);
+      if (error instanceof WorkflowNotFoundError) throw checkoutNotRunning(orderId);
+      throw checkoutUnavailable(error);
+    }
   }
 
   private async signal(orderId: string, send: () => Promise<void>): Promise<void> {

@@ -59,6 +59,10 @@ export class CheckoutService implements OnApplicationBootstrap, OnApplicationShu
       idempotencyKey,
       requestId,
       customerEmail: user.email,
+      reviewLimit: {
+        threshold: this.config.CHECKOUT_REVIEW_THRESHOLD,
+        max: this.config.CHECKOUT_MAX_PENDING_REVIEWS,
+      },
     });
     // Also on a repeat: the event id is the order's, so it counts once, and a first publish
     // lost to a Redis outage gets another chance.

@@ -1,4 +1,4 @@
-import { type AuthUser, OrderStatus, Role } from '@commerce/contracts';
+import { type AuthUser, Role, isTerminalOrderStatus } from '@commerce/contracts';
 import { AppError, CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import {
@@ -18,9 +18,14 @@ const notAwaitingApproval = (id: string, status: string) =>
     status: 409,
     code: 'ORDER_NOT_AWAITING_APPROVAL',
     message: `Order ${id} is ${status}, not AWAITING_APPROVAL`,
+    details: [{ orderId: id, currentStatus: status }],
   });
 
-/** Operators' decisions on large orders, sent to the checkout as signals. */
+/**
+ * Operators' decisions on large orders, sent to the checkout as Temporal Updates: a 2xx means the
+ * workflow holds the decision (even when the order is still on its way into review); a 409 says
+ * why it cannot be taken, with the checkout's status; a 503 means nothing was recorded, retry.
+ */
 @ApiTags('admin')
 @Controller('admin/orders')
 @Roles(Role.ADMIN, Role.SUPER_ADMIN)
@@ -33,7 +38,9 @@ export class AdminOrdersController {
 
   @Post(':id/approve')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Approve an order waiting for review; the checkout charges it next' })
+  @ApiOperation({
+    summary: 'Approve an order in (or on its way into) review; answered once the checkout holds it',
+  })
   @ApiAcceptedResponse({ type: OrderDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'ORDER_NOT_AWAITING_APPROVAL' })
@@ -41,14 +48,17 @@ export class AdminOrdersController {
     @CurrentUser() admin: AuthUser,
     @Param() params: OrderIdParamDto,
   ): Promise<OrderDto> {
-    const order = await this.awaitingApproval(params.id);
+    const order = await this.undecided(params.id);
     await this.checkout.approve(order.id, { by: admin.email ?? admin.id });
     return order;
   }
 
   @Post(':id/reject')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Reject an order waiting for review; its stock is released' })
+  @ApiOperation({
+    summary:
+      'Reject an order in (or on its way into) review; its payment is voided, stock released',
+  })
   @ApiAcceptedResponse({ type: OrderDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'ORDER_NOT_AWAITING_APPROVAL' })
@@ -57,16 +67,19 @@ export class AdminOrdersController {
     @Param() params: OrderIdParamDto,
     @Body() body: ReasonDto,
   ): Promise<OrderDto> {
-    const order = await this.awaitingApproval(params.id);
+    const order = await this.undecided(params.id);
     await this.checkout.reject(order.id, { by: admin.email ?? admin.id, reason: body.reason });
     return order;
   }
 
-  private async awaitingApproval(id: string): Promise<OrderDto> {
+  /**
+   * The order, unless it has ended already (a quick 409 without asking Temporal). Whether a live
+   * checkout can take the decision is the workflow's to say (its Update validator), not the
+   * stored status, which lags behind the workflow.
+   */
+  private async undecided(id: string): Promise<OrderDto> {
     const order = await this.orders.get(id);
-    if (order.status !== OrderStatus.AWAITING_APPROVAL) {
-      throw notAwaitingApproval(order.id, order.status);
-    }
+    if (isTerminalOrderStatus(order.status)) throw notAwaitingApproval(order.id, order.status);
     return order;
   }
 }

@@ -30,6 +30,8 @@ describe('order status table (DESIGN §4)', () => {
       expect(canTransitionOrder(path[i - 1]!, path[i]!)).toBe(true);
     expect(canTransitionOrder('RESERVING', 'AWAITING_APPROVAL')).toBe(true);
     expect(canTransitionOrder('AWAITING_APPROVAL', 'CHARGING')).toBe(true);
+    // Revised checkout: authorised (CHARGING) before review, back to CHARGING to capture.
+    expect(canTransitionOrder('CHARGING', 'AWAITING_APPROVAL')).toBe(true);
   });
 
   it('makes COMPLETED, CANCELLED and FAILED final', () => {
@@ -57,7 +59,7 @@ describe('order status table (DESIGN §4)', () => {
     expect(canTransitionOrder('PENDING', 'COMPLETED')).toBe(false);
     expect(canTransitionOrder('RESERVING', 'CONFIRMING')).toBe(false);
     expect(canTransitionOrder('CHARGING', 'COMPLETED')).toBe(false);
-    expect(canTransitionOrder('CHARGING', 'AWAITING_APPROVAL')).toBe(false);
+    expect(canTransitionOrder('AWAITING_APPROVAL', 'CONFIRMING')).toBe(false);
   });
 
   it('recognises status strings', () => {

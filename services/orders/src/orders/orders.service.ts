@@ -21,6 +21,11 @@ export interface CreateFromCartInput {
   requestId?: string | undefined;
   /** Where the checkout's confirmation goes (from the customer's token). */
   customerEmail?: string | undefined;
+  /**
+   * Orders at or above `threshold` wait for review; a customer may have at most `max` of them
+   * unfinished at once (the next one is a 409), so nobody holds stock in many large orders.
+   */
+  reviewLimit?: { threshold: number; max: number } | undefined;
 }
 
 export interface TransitionOptions {
@@ -114,6 +119,10 @@ export class OrdersService {
             });
           }
           const total = orderTotal(items);
+          // The cart lock above serialises this customer's checkouts, so the count cannot race.
+          if (input.reviewLimit && total >= input.reviewLimit.threshold) {
+            await refuseBeyondPendingReviews(manager, customerId, input.reviewLimit);
+          }
           const [order] = await manager.query<{ id: string }[]>(
             `insert into orders (customer_id, idempotency_key, status, currency, total, shipping_address, payment_method_id, customer_email)
              values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
@@ -409,4 +418,27 @@ function isUniqueViolation(error: unknown): boolean {
     error instanceof QueryFailedError &&
     (error.driverError as { code?: string } | undefined)?.code === '23505'
   );
+}
+
+/** 409 when the customer already has `max` unfinished orders that need review. */
+async function refuseBeyondPendingReviews(
+  manager: EntityManager,
+  customerId: string,
+  limit: { threshold: number; max: number },
+): Promise<void> {
+  const [row] = await manager.query<{ pending: number }[]>(
+    `select count(*)::int as pending from orders
+      where customer_id = $1 and total >= $2
+        and status not in ('COMPLETED', 'CANCELLED', 'FAILED')`,
+    [customerId, limit.threshold],
+  );
+  const pending = row?.pending ?? 0;
+  if (pending >= limit.max) {
+    throw new AppError({
+      status: 409,
+      code: 'TOO_MANY_PENDING_REVIEWS',
+      message: `You already have ${pending} orders waiting for review (at most ${limit.max}); wait for one to be decided`,
+      details: [{ pending, max: limit.max }],
+    });
+  }
 }

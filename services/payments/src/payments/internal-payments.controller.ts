@@ -79,6 +79,27 @@ export class InternalPaymentsController {
     return refund;
   }
 
+  @Post('by-order/:orderId/capture')
+  @ApiOperation({
+    summary: 'Capture the order’s authorised payment (idempotent; provider key capture-<orderId>)',
+  })
+  @ApiCreatedResponse({ type: PaymentDto, description: 'Captured now' })
+  @ApiOkResponse({ type: PaymentDto, description: 'Captured already (or refunded since)' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'PAYMENT_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'PAYMENT_NOT_CAPTURABLE' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'PAYMENT_PROVIDER_UNAVAILABLE (retryable)',
+  })
+  async capture(
+    @Param() params: OrderIdParamDto,
+    @Res({ passthrough: true }) reply: StatusReply,
+  ): Promise<PaymentDto> {
+    const { payment, created } = await this.payments.capture(params.orderId);
+    if (!created) reply.status(200);
+    return payment;
+  }
+
   @Get('by-order/:orderId')
   @ApiOperation({ summary: 'The order’s payment' })
   @ApiOkResponse({ type: PaymentDto })

@@ -53,3 +53,11 @@ export const providerRejected = (message: string, providerCode?: string) =>
     message: `The payment provider refused the request: ${message}`,
     ...(providerCode ? { details: [{ providerCode }] } : {}),
   });
+
+export const paymentNotCapturable = (orderId: string, status: string, why?: string) =>
+  new AppError({
+    status: 409,
+    code: PaymentErrorCode.PAYMENT_NOT_CAPTURABLE,
+    message: `The payment of order ${orderId} is ${status} and cannot be captured${why ? `: ${why}` : ''}`,
+    details: [{ orderId, currentStatus: status }],
+  });

@@ -33,6 +33,10 @@ export class PaymentEntity {
   @Column({ name: 'payment_method_id', type: 'text' })
   paymentMethodId!: string;
 
+  /** false: authorised only at charge time; the checkout captures it later. */
+  @Column({ type: 'boolean', default: true })
+  capture!: boolean;
+
   @Column({ name: 'provider_payment_id', type: 'text', nullable: true })
   providerPaymentId!: string | null;
 

@@ -7,6 +7,7 @@ import {
 import { PageQueryDto } from '@commerce/nest-kit';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsBoolean,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -65,6 +66,14 @@ export class ChargeDto {
   @IsNotEmpty()
   @MaxLength(128)
   readonly paymentMethodId!: string;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false: authorise only; the payment stays AUTHORIZED until captured',
+  })
+  @IsOptional()
+  @IsBoolean()
+  readonly capture?: boolean;
 }
 
 /** `POST /internal/payments/refunds` (RefundRequest). */

@@ -22,19 +22,26 @@ import {
   ProviderRejectedError,
   ProviderUnavailableError,
   cancelKey,
+  captureKey,
   chargeKey,
   refundKey,
 } from '../providers/payment-provider';
 import {
   chargeMismatchError,
   idempotencyKeyReused,
+  paymentNotCapturable,
   paymentNotFound,
   providerRejected,
   providerUnavailable,
   refundExceedsCaptured,
 } from './payment-errors';
 import { PaymentEntity, RefundEntity, type RefundKind } from './payment.entity';
-import { UNCAPTURED_STATUSES, chargeMismatch, planRefund } from './payment-rules';
+import {
+  CAPTURED_STATUSES,
+  UNCAPTURED_STATUSES,
+  chargeMismatch,
+  planRefund,
+} from './payment-rules';
 import type { PaymentDto, PaymentPageDto, RefundResultDto } from './payments.dto';
 
 const ADMIN_ROLES: readonly Role[] = [Role.ADMIN, Role.SUPER_ADMIN];
@@ -42,6 +49,8 @@ const ADMIN_ROLES: readonly Role[] = [Role.ADMIN, Role.SUPER_ADMIN];
 /** The provider's final word on an intent, as a webhook reports it. */
 export type ProviderSettlement =
   | { status: typeof PaymentStatus.CAPTURED }
+  /** Authorised after the customer's action (manual capture): funds held, not taken. */
+  | { status: typeof PaymentStatus.AUTHORIZED }
   | {
       status: typeof PaymentStatus.FAILED;
       failureCode: PaymentFailureCode;
@@ -90,6 +99,7 @@ export class PaymentsService {
         amount: request.amount,
         currency: request.currency,
         paymentMethodId: request.paymentMethodId,
+        capture: request.capture ?? true,
         provider: this.provider.name,
         status: PaymentStatus.PENDING,
       })
@@ -180,6 +190,7 @@ export class PaymentsService {
         currency: payment.currency,
         paymentMethodId: payment.paymentMethodId,
         idempotencyKey: chargeKey(payment.orderId),
+        capture: payment.capture,
       });
     } catch (error) {
       if (error instanceof ProviderRejectedError) {
@@ -235,6 +246,58 @@ export class PaymentsService {
     });
   }
 
+  // --- captures ------------------------------------------------------------------------------
+
+  /**
+   * Takes the funds of the order's authorised payment, once: the row is locked while the provider
+   * is asked (with `capture-<orderId>`), so concurrent or repeated captures queue and the later
+   * ones find it CAPTURED. A payment captured already (or refunded since) is answered as it is;
+   * one that cannot be captured (failed, voided, still awaiting the customer) is a 409.
+   */
+  async capture(orderId: string): Promise<{ payment: PaymentView; created: boolean }> {
+    let payment = await this.dataSource.manager.findOneBy(PaymentEntity, { orderId });
+    if (!payment) throw paymentNotFound(orderId);
+    if (payment.status === PaymentStatus.PENDING) payment = (await this.drive(payment)).payment;
+    const paymentId = payment.id;
+    try {
+      const outcome = await this.dataSource.transaction(async (manager) => {
+        const locked = await manager.findOneOrFail(PaymentEntity, {
+          where: { id: paymentId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (CAPTURED_STATUSES.includes(locked.status)) return { payment: locked, created: false };
+        if (locked.status !== PaymentStatus.AUTHORIZED || !locked.providerPaymentId) {
+          throw paymentNotCapturable(orderId, locked.status);
+        }
+        await this.provider.capture({
+          orderId,
+          providerPaymentId: locked.providerPaymentId,
+          amount: locked.amount,
+          idempotencyKey: captureKey(orderId),
+        });
+        await manager.update(PaymentEntity, { id: locked.id }, { status: PaymentStatus.CAPTURED });
+        const captured = await manager.findOneByOrFail(PaymentEntity, { id: locked.id });
+        await this.invoices.issue(manager, captured);
+        return { payment: captured, created: true };
+      });
+      this.metrics.recordBusinessOperation(
+        'payment.capture',
+        outcome.created ? 'captured' : 'duplicate',
+      );
+      return { payment: await this.view(outcome.payment), created: outcome.created };
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) {
+        this.metrics.recordBusinessOperation('payment.capture', 'unavailable');
+        throw providerUnavailable('The payment provider is unavailable; retry the capture', error);
+      }
+      if (error instanceof ProviderRejectedError) {
+        this.metrics.recordBusinessOperation('payment.capture', 'rejected');
+        throw paymentNotCapturable(orderId, 'AUTHORIZED', error.message);
+      }
+      throw error;
+    }
+  }
+
   // --- webhooks ------------------------------------------------------------------------------
 
   /** The payment a provider intent belongs to, locked, inside the caller's transaction. */
@@ -268,6 +331,14 @@ export class PaymentsService {
     providerPaymentId: string,
     settlement: ProviderSettlement,
   ): Promise<PaymentStatus | null> {
+    // An authorisation never overrides what the payment already is past REQUIRES_ACTION.
+    if (
+      settlement.status === PaymentStatus.AUTHORIZED &&
+      payment.status !== PaymentStatus.PENDING &&
+      payment.status !== PaymentStatus.REQUIRES_ACTION
+    ) {
+      return null;
+    }
     if (!SETTLEABLE.includes(payment.status)) {
       if (payment.status === PaymentStatus.FAILED && settlement.status === PaymentStatus.CAPTURED) {
         this.logger.error(

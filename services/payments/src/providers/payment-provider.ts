@@ -13,6 +13,11 @@ export interface ChargeInput {
   paymentMethodId: string;
   /** `charge-<orderId>`: a retried charge is the same charge at the provider. */
   idempotencyKey: string;
+  /**
+   * false: authorise only (hold the funds); `capture` takes them later. The checkout authorises
+   * before review so that a refused card ends the order before anyone reviews it.
+   */
+  capture: boolean;
 }
 
 /** What the provider decided. A decline is an outcome, not an error. */
@@ -44,6 +49,15 @@ export interface RefundResult {
   status: 'SUCCEEDED' | 'FAILED';
 }
 
+export interface CaptureInput {
+  orderId: string;
+  providerPaymentId: string;
+  /** Minor units: the whole authorised amount. */
+  amount: number;
+  /** `capture-<orderId>` */
+  idempotencyKey: string;
+}
+
 export interface CancelInput {
   orderId: string;
   providerPaymentId: string;
@@ -60,6 +74,8 @@ export interface PaymentProvider {
   readonly name: string;
   charge(input: ChargeInput): Promise<ChargeResult>;
   refund(input: RefundInput): Promise<RefundResult>;
+  /** Takes the funds of an authorised intent; a repeat (same key) is the same capture. */
+  capture(input: CaptureInput): Promise<void>;
   /** Voids an intent that was not captured. */
   cancel(input: CancelInput): Promise<void>;
 }
@@ -84,4 +100,5 @@ export class ProviderRejectedError extends Error {
 
 export const chargeKey = (orderId: string) => `charge-${orderId}`;
 export const refundKey = (refundIdempotencyKey: string) => `refund-${refundIdempotencyKey}`;
+export const captureKey = (orderId: string) => `capture-${orderId}`;
 export const cancelKey = (orderId: string) => `cancel-${orderId}`;

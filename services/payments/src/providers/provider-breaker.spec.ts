@@ -14,6 +14,7 @@ const input: ChargeInput = {
   currency: 'EUR',
   paymentMethodId: 'pm_card_visa',
   idempotencyKey: 'charge-o',
+  capture: true,
 };
 
 /** A provider whose charge does what the test says next; refund and cancel are not expected. */
@@ -27,6 +28,7 @@ function scripted(steps: (() => Promise<ChargeResult>)[]): PaymentProvider & { c
       return step();
     },
     refund: () => Promise.reject(new Error('unexpected refund')),
+    capture: () => Promise.reject(new Error('unexpected capture')),
     cancel: () => Promise.reject(new Error('unexpected cancel')),
   };
   return provider;

@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import {
   type CancelInput,
+  type CaptureInput,
   type ChargeInput,
   type ChargeResult,
   type PaymentProvider,
@@ -79,6 +80,10 @@ export class BreakerPaymentProvider implements PaymentProvider {
 
   refund(input: RefundInput): Promise<RefundResult> {
     return this.fire(() => this.inner.refund(input));
+  }
+
+  capture(input: CaptureInput): Promise<void> {
+    return this.fire(() => this.inner.capture(input));
   }
 
   cancel(input: CancelInput): Promise<void> {

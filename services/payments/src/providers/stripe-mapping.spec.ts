@@ -17,7 +17,8 @@ describe('Stripe intent status -> payment status', () => {
   it.each([
     ['succeeded', 'CAPTURED'],
     ['requires_capture', 'AUTHORIZED'],
-    ['processing', 'AUTHORIZED'],
+    // Not paid yet: the checkout waits for the webhook, as for a 3-D Secure step.
+    ['processing', 'REQUIRES_ACTION'],
     ['requires_action', 'REQUIRES_ACTION'],
     ['requires_confirmation', 'REQUIRES_ACTION'],
     ['canceled', 'FAILED'],

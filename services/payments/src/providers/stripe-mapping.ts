@@ -13,11 +13,12 @@ export function chargeResultFromIntent(
   switch (intent.status) {
     case 'succeeded':
       return { status: 'CAPTURED', providerPaymentId: intent.id };
-    // Authorised but not captured yet (manual capture), or still being processed: either way a
-    // webhook finishes it.
+    // Authorised, not captured yet (manual capture): the funds are held.
     case 'requires_capture':
-    case 'processing':
       return { status: 'AUTHORIZED', providerPaymentId: intent.id };
+    // Still being processed: neither authorised nor captured yet. Like a payment that needs the
+    // customer's action, the provider's webhook settles it; the checkout waits for that.
+    case 'processing':
     case 'requires_action':
     case 'requires_confirmation':
       return { status: 'REQUIRES_ACTION', providerPaymentId: intent.id };

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import {
   type CancelInput,
+  type CaptureInput,
   type ChargeInput,
   type ChargeResult,
   type PaymentProvider,
@@ -36,8 +37,9 @@ export function createStripeClient(options: StripeProviderOptions): Stripe {
 }
 
 /**
- * Stripe PaymentIntents: created and confirmed in one call with automatic capture, keyed by
- * `charge-<orderId>`; refunds and cancellations with keys of their own. The SDK sends the key as
+ * Stripe PaymentIntents: created and confirmed in one call, keyed by `charge-<orderId>`, with
+ * automatic capture or (checkout) manual capture followed by `capture`; captures, refunds and
+ * cancellations with keys of their own. The SDK sends the key as
  * the `Idempotency-Key` header (and reuses it on its own retries).
  */
 export class StripePaymentProvider implements PaymentProvider {
@@ -57,7 +59,8 @@ export class StripePaymentProvider implements PaymentProvider {
           currency: input.currency.toLowerCase(),
           payment_method: input.paymentMethodId,
           confirm: true,
-          capture_method: 'automatic',
+          // Manual: the intent stops at requires_capture (funds held) until `capture`.
+          capture_method: input.capture ? 'automatic' : 'manual',
           // Card payments only, so no redirect-based method needs a return_url.
           payment_method_types: ['card'],
           metadata: { orderId: input.orderId, customerId: input.customerId },
@@ -88,6 +91,18 @@ export class StripePaymentProvider implements PaymentProvider {
       providerRefundId: refund.id,
       status: refund.status === 'failed' || refund.status === 'canceled' ? 'FAILED' : 'SUCCEEDED',
     };
+  }
+
+  async capture(input: CaptureInput): Promise<void> {
+    try {
+      await this.client.paymentIntents.capture(
+        input.providerPaymentId,
+        { amount_to_capture: input.amount },
+        { idempotencyKey: input.idempotencyKey },
+      );
+    } catch (error) {
+      throw providerError(error);
+    }
   }
 
   async cancel(input: CancelInput): Promise<void> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CancelInput,
+  type CaptureInput,
   type ChargeInput,
   type ChargeResult,
   type PaymentProvider,
@@ -13,7 +14,7 @@ import {
 } from './payment-provider';
 import { testCardBehaviour } from './test-cards';
 
-export type TestProviderOperation = 'charge' | 'refund' | 'cancel';
+export type TestProviderOperation = 'charge' | 'capture' | 'refund' | 'cancel';
 
 /** One call the adapter received, as `GET /internal/payments/test-provider/calls` lists it. */
 export interface TestProviderCall {
@@ -34,7 +35,7 @@ interface TestIntent {
   orderId: string;
   amount: number;
   currency: string;
-  status: 'CAPTURED' | 'REQUIRES_ACTION' | 'FAILED' | 'CANCELLED';
+  status: 'AUTHORIZED' | 'CAPTURED' | 'REQUIRES_ACTION' | 'FAILED' | 'CANCELLED';
   refunded: number;
 }
 
@@ -54,6 +55,7 @@ export class TestModePaymentProvider implements PaymentProvider {
   private readonly charges = new Map<string, ChargeResult>();
   private readonly refunds = new Map<string, RefundResult>();
   private readonly cancels = new Set<string>();
+  private readonly captures = new Set<string>();
   private readonly intents = new Map<string, TestIntent>();
 
   /** The next `failNext` calls throw a transient error; each call first waits `delayMs`. */
@@ -95,7 +97,7 @@ export class TestModePaymentProvider implements PaymentProvider {
         orderId: input.orderId,
         amount: input.amount,
         currency: input.currency,
-        status: result.status === 'AUTHORIZED' ? 'CAPTURED' : result.status,
+        status: result.status,
         refunded: 0,
       });
     }
@@ -132,6 +134,30 @@ export class TestModePaymentProvider implements PaymentProvider {
     return result;
   }
 
+  /** Captures an authorised intent once; a repeat of the key answers the same capture. */
+  async capture(input: CaptureInput): Promise<void> {
+    const base = {
+      operation: 'capture' as const,
+      orderId: input.orderId,
+      idempotencyKey: input.idempotencyKey,
+      amount: input.amount,
+    };
+    await this.enter(base);
+    const replayed = this.captures.has(input.idempotencyKey);
+    const intent = this.intents.get(input.providerPaymentId);
+    // An intent this process never saw (a restart) is captured on trust, like a refund.
+    if (!replayed && intent && intent.status !== 'AUTHORIZED') {
+      this.record({ ...base, outcome: 'REJECTED', replayed }, input.providerPaymentId);
+      throw new ProviderRejectedError(
+        `${input.providerPaymentId} is ${intent.status} and cannot be captured`,
+        'payment_intent_unexpected_state',
+      );
+    }
+    if (intent) intent.status = 'CAPTURED';
+    this.captures.add(input.idempotencyKey);
+    this.record({ ...base, outcome: 'CAPTURED', replayed }, input.providerPaymentId);
+  }
+
   async cancel(input: CancelInput): Promise<void> {
     const base = {
       operation: 'cancel' as const,
@@ -156,7 +182,10 @@ export class TestModePaymentProvider implements PaymentProvider {
   private decide(input: ChargeInput): ChargeResult {
     switch (testCardBehaviour(input.paymentMethodId)) {
       case 'succeed':
-        return { status: 'CAPTURED', providerPaymentId: fakeId('pi') };
+        return {
+          status: input.capture ? 'CAPTURED' : 'AUTHORIZED',
+          providerPaymentId: fakeId('pi'),
+        };
       case 'requires_action':
         return { status: 'REQUIRES_ACTION', providerPaymentId: fakeId('pi') };
       case 'decline':

@@ -50,6 +50,13 @@ export function settlementOf(
       settlement: { status: PaymentStatus.CAPTURED },
     };
   }
+  // Manual capture: the customer finished 3-D Secure and the funds are held; the checkout captures.
+  if (event.type === 'payment_intent.amount_capturable_updated') {
+    return {
+      intent: event.data.object as Stripe.PaymentIntent,
+      settlement: { status: PaymentStatus.AUTHORIZED },
+    };
+  }
   if (event.type === 'payment_intent.payment_failed') {
     const intent = event.data.object as Stripe.PaymentIntent;
     return {
@@ -176,7 +183,7 @@ export class WebhooksService {
       previous === PaymentStatus.REQUIRES_ACTION
         ? {
             type:
-              settlement.status === PaymentStatus.CAPTURED ? 'payment.confirmed' : 'payment.failed',
+              settlement.status === PaymentStatus.FAILED ? 'payment.failed' : 'payment.confirmed',
             orderId: payment.orderId,
             paymentId: payment.id,
             status: settlement.status,

@@ -157,6 +157,7 @@ export class PaymentsTestEnvironment {
       amount?: number;
       currency?: string;
       paymentMethodId?: string;
+      capture?: boolean;
     } = {},
   ) {
     return this.request<Payment>('POST', '/internal/payments/charges', {
@@ -167,7 +168,14 @@ export class PaymentsTestEnvironment {
         amount: body.amount ?? 2599,
         currency: body.currency ?? 'EUR',
         paymentMethodId: body.paymentMethodId ?? 'pm_card_visa',
+        ...(body.capture === undefined ? {} : { capture: body.capture }),
       },
+    });
+  }
+
+  capture(orderId: string) {
+    return this.request<Payment>('POST', `/internal/payments/by-order/${orderId}/capture`, {
+      token: this.serviceToken(),
     });
   }
 

@@ -1,10 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsOptional,
   IsUUID,
   Max,
   Min,
@@ -14,6 +15,8 @@ import {
 /** Largest quantity of one product in one order, and largest stock count. */
 export const MAX_QUANTITY = 10_000;
 export const MAX_ON_HAND = 1_000_000_000;
+/** Longest hold a checkout may ask for (30 days). */
+export const MAX_HOLD_SECONDS = 30 * 24 * 3600;
 
 export const RESERVATION_STATUSES = ['RESERVED', 'RELEASED', 'COMMITTED'] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
@@ -69,6 +72,26 @@ export class ReserveDto {
   @ValidateNested({ each: true })
   @Type(() => ReservationItemDto)
   readonly items!: ReservationItemDto[];
+
+  @ApiPropertyOptional({
+    minimum: 60,
+    maximum: MAX_HOLD_SECONDS,
+    description: 'Seconds the stock is held before the sweeper may reclaim it (default: TTL)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(MAX_HOLD_SECONDS)
+  readonly holdSeconds?: number;
+}
+
+/** `POST /internal/inventory/reservations/:orderId/hold` */
+export class HoldDto {
+  @ApiProperty({ minimum: 60, maximum: MAX_HOLD_SECONDS })
+  @IsInt()
+  @Min(60)
+  @Max(MAX_HOLD_SECONDS)
+  readonly holdSeconds!: number;
 }
 
 export class ReservationItemViewDto {

@@ -132,7 +132,12 @@ export class InventoryService {
     const items = normaliseItems(dto.items);
     try {
       const reservation = await this.sql.transaction((tx) =>
-        this.reserveIn(tx, dto.orderId, items),
+        this.reserveIn(
+          tx,
+          dto.orderId,
+          items,
+          dto.holdSeconds ?? this.config.RESERVATION_TTL_SECONDS,
+        ),
       );
       this.metrics.recordBusinessOperation('inventory.reserve', 'ok');
       return { created: true, reservation };
@@ -156,6 +161,7 @@ export class InventoryService {
     tx: SqlSession,
     orderId: string,
     items: readonly ReservationItemDto[],
+    holdSeconds: number,
   ): Promise<ReservationDto> {
     const ids = items.map((i) => i.productId);
     const products = await tx.rows<{ id: string; active: boolean }>(
@@ -184,7 +190,7 @@ export class InventoryService {
        select $1, p, q, now() + make_interval(secs => $4)
        from unnest($2::uuid[], $3::int[]) as t(p, q)
        returning ${RESERVATION_COLUMNS}`,
-      [orderId, ids, items.map((i) => i.quantity), this.config.RESERVATION_TTL_SECONDS],
+      [orderId, ids, items.map((i) => i.quantity), holdSeconds],
     );
     // Stock in product id order, so two orders sharing products never deadlock.
     for (const item of items) {
@@ -208,6 +214,24 @@ export class InventoryService {
     if (missing.length > 0) throw outOfStock(missing);
     rows.sort((a, b) => (a.productId < b.productId ? -1 : 1));
     return toReservation(orderId, rows);
+  }
+
+  /**
+   * Keeps a held reservation for `holdSeconds` more (the checkout renews while it is alive, so only
+   * a reservation whose checkout ended or vanished ever expires). Never shortens a hold; committed
+   * and released reservations are answered as they are.
+   */
+  async hold(orderId: string, holdSeconds: number): Promise<ReservationDto> {
+    await this.sql.rows(
+      `update reservations
+         set expires_at = greatest(expires_at, now() + make_interval(secs => $2))
+       where order_id = $1 and status = 'RESERVED'`,
+      [orderId, holdSeconds],
+    );
+    const reservation = await this.find(orderId);
+    if (!reservation) throw reservationNotFound(orderId);
+    this.metrics.recordBusinessOperation('inventory.hold', reservation.status.toLowerCase());
+    return reservation;
   }
 
   /** Gives the stock back. Repeats are no-ops; a committed reservation cannot be released. */

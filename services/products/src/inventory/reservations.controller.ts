@@ -11,7 +11,13 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { OrderIdParamDto, OutOfStockDetailDto, ReservationDto, ReserveDto } from './inventory.dto';
+import {
+  HoldDto,
+  OrderIdParamDto,
+  OutOfStockDetailDto,
+  ReservationDto,
+  ReserveDto,
+} from './inventory.dto';
 import { InventoryService } from './inventory.service';
 
 /** Called by the Temporal inventory activities only (SERVICE tokens). */
@@ -50,6 +56,17 @@ export class ReservationsController {
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'RESERVATION_COMMITTED' })
   release(@Param() params: OrderIdParamDto): Promise<ReservationDto> {
     return this.inventory.release(params.orderId);
+  }
+
+  @Post(':orderId/hold')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Keep a held reservation for holdSeconds more (the live checkout renews it)',
+  })
+  @ApiOkResponse({ type: ReservationDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'RESERVATION_NOT_FOUND' })
+  hold(@Param() params: OrderIdParamDto, @Body() body: HoldDto): Promise<ReservationDto> {
+    return this.inventory.hold(params.orderId, body.holdSeconds);
   }
 
   @Post(':orderId/commit')
