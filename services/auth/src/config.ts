@@ -84,8 +84,14 @@ export const authConfigSchema = baseConfigSchema
     AUTH_KEYS_DIR: z.string().min(1).optional(),
     COMMERCE_DATA_DIR: z.string().min(1).optional(),
 
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt({ min: 1, max: 1000 }).default(5),
+    /** Failures per (account, client address) before that pair is locked. */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: envInt({ min: 1, max: 1000 }).default(5),
+    /** Failures per client address across accounts before the address is locked. */
     LOGIN_MAX_FAILURES_PER_IP: envInt({ min: 1, max: 100_000 }).default(100),
+    /** Failures per account from all addresses before it is slowed down (never locked). */
+    LOGIN_ACCOUNT_SLOWDOWN_AFTER: envInt({ min: 1, max: 1_000_000 }).default(50),
+    /** While slowed down: one attempt per this many seconds for the account. */
+    LOGIN_ACCOUNT_SLOWDOWN_SECONDS: seconds(2, 1, 60),
     LOGIN_FAILURE_WINDOW_SECONDS: seconds(15 * 60),
     LOGIN_LOCKOUT_SECONDS: seconds(15 * 60),
 

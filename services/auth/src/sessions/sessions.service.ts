@@ -51,7 +51,7 @@ export class SessionsService {
 
   async login(email: string, password: string, ip: string | undefined): Promise<TokenPairDto> {
     const normalised = normaliseEmail(email);
-    const ticket = await this.throttle.attempt('login', normalised, ip);
+    const ticket = await this.throttle.attempt('login', { kind: 'user', email: normalised }, ip);
     const user = await this.users.findByEmail(normalised);
     // An unknown email costs the same argon2 work as a wrong password.
     const valid = user
