@@ -8,7 +8,7 @@ describe('gateway protections', () => {
     beforeAll(async () => {
       stack = await startAuthStack({
         gateways: 2,
-        gatewayEnv: { RATE_LIMIT_DEFAULT_LIMIT: String(limit), RATE_LIMIT_DEFAULT_TTL_MS: '60000' },
+        gatewayEnv: { RATE_LIMIT_ADDRESS_LIMIT: String(limit), RATE_LIMIT_ADDRESS_TTL_MS: '60000' },
       });
     });
     afterAll(() => stack?.stop());

@@ -122,8 +122,13 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
 
   /** Edge token check: default `${AUTH_URL}/auth/.well-known/jwks.json`. */
   JWKS_URL: httpUrl().optional(),
+  /** Least time between JWKS fetches caused by a `kid` not in the cached key set. */
+  JWKS_COOLDOWN_MS: millis(30_000),
 
-  /** Every client (IP, or user id when authenticated) across all gateway instances. */
+  /** Every request per client address, before any token work, across all gateway instances. */
+  RATE_LIMIT_ADDRESS_LIMIT: envInt({ min: 1 }).default(1200),
+  RATE_LIMIT_ADDRESS_TTL_MS: millis(60_000, 24 * 60 * 60 * 1000),
+  /** Every request per verified user, after the token check, across all gateway instances. */
   RATE_LIMIT_DEFAULT_LIMIT: envInt({ min: 1 }).default(600),
   RATE_LIMIT_DEFAULT_TTL_MS: millis(60_000, 24 * 60 * 60 * 1000),
   /** POST /api/auth/login and /api/auth/register, per client address. */

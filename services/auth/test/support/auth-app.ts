@@ -56,7 +56,7 @@ export class AuthTestEnvironment {
       LOGIN_LOCKOUT_SECONDS: '2',
       SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
       SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
-      SERVICE_ACCOUNTS: `activities:${SERVICE_SECRET}`,
+      SERVICE_ACCOUNTS: `activities:${SERVICE_SECRET},notifications:${SERVICE_SECRET}`,
       ...env,
     });
     const app = await createApp(AppModule, {
