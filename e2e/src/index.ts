@@ -3,3 +3,4 @@ export * from './shop-stack';
 export * from './stack';
 export * from './checkout-stack';
 export * from './shopper';
+export * from './loopback-client';

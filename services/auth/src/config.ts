@@ -1,5 +1,12 @@
 import { ServiceBodyLimit, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envUrl,
+  refuseDevelopmentSecret,
+} from '@commerce/nest-kit';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -115,6 +122,21 @@ export const authConfigSchema = baseConfigSchema
         path: ['AUTH_SIGNING_KEY'],
         message: 'is required in production',
       });
+    }
+    refuseDevelopmentSecret(
+      ctx,
+      config.NODE_ENV,
+      ['SUPER_ADMIN_PASSWORD'],
+      config.SUPER_ADMIN_PASSWORD,
+    );
+    for (const account of config.SERVICE_ACCOUNTS) {
+      // The path ends in `credentials`, so the value is redacted in the message.
+      refuseDevelopmentSecret(
+        ctx,
+        config.NODE_ENV,
+        ['SERVICE_ACCOUNTS', account.clientId, 'credentials'],
+        account.secret,
+      );
     }
   });
 
