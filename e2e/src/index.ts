@@ -4,3 +4,4 @@ export * from './stack';
 export * from './checkout-stack';
 export * from './shopper';
 export * from './loopback-client';
+export * from './openapi-fuzz';
