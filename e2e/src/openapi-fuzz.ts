@@ -266,6 +266,20 @@ function forOperation(
         })),
     );
   }
+  if (!bodySchema && (method === 'POST' || method === 'PUT' || method === 'PATCH')) {
+    // No JSON schema to follow (a webhook's raw body, an action without a body): junk bytes.
+    variants.push(
+      fc
+        .constantFrom('{', 'null', '{"type":{"$gt":""}}', '\u0000', 'x'.repeat(100_000))
+        .map((rawBody) => ({
+          method,
+          path: plainPath(),
+          rawBody,
+          token: 'valid' as const,
+          defect: `junk body ${rawBody.slice(0, 20)}`,
+        })),
+    );
+  }
   if (intQuery.length > 0) {
     variants.push(
       fc
