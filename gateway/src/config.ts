@@ -1,5 +1,12 @@
 import { JWKS_PATH, ServiceBodyLimit, type ServiceName, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envUrl,
+  refuseDevelopmentSecret,
+} from '@commerce/nest-kit';
 import { z } from 'zod';
 
 /** Every upstream the gateway knows, in the order the docs and health reports list them. */
@@ -151,6 +158,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
 });
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;
+
+/** The schema main.ts validates: production refuses the development metrics token. */
+export const gatewayRunConfigSchema = gatewayConfigSchema.superRefine((config, ctx) => {
+  refuseDevelopmentSecret(ctx, config.NODE_ENV, ['METRICS_TOKEN'], config.METRICS_TOKEN);
+});
 
 /** Everything the gateway needs to know about one enabled upstream. */
 export interface UpstreamTarget {

@@ -32,6 +32,7 @@ describe('security: production refuses development secrets', () => {
       CAMPAIGN_UNSUBSCRIBE_SECRET: secret(),
     },
     temporal: { SERVICE_CLIENT_SECRET: secret() },
+    gateway: { METRICS_TOKEN: secret() },
   };
 
   const cases: { app: string; variable: string; env: Record<string, string | undefined> }[] = [
@@ -77,6 +78,7 @@ describe('security: production refuses development secrets', () => {
       variable: 'SERVICE_CLIENT_SECRET',
       env: { SERVICE_CLIENT_SECRET: 'dev-activities-secret' },
     },
+    { app: 'gateway', variable: 'METRICS_TOKEN', env: { METRICS_TOKEN: 'dev-metrics-token' } },
   ];
 
   it.each(cases)('$app refuses $variable', ({ app, variable, env }) => {

@@ -13,6 +13,7 @@ export const DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
   'dev-campaign-unsubscribe-secret',
   'whsec_dev_commerce',
   'sk_test_123',
+  'dev-metrics-token',
 ]);
 
 /**
