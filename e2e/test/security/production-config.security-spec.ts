@@ -91,10 +91,7 @@ describe('security: production refuses development secrets', () => {
       ...env,
     };
     const run = spawnSync(process.execPath, [join(REPO_ROOT, app, 'dist', 'main.js')], {
-      env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)) as Record<
-        string,
-        string
-      >,
+      env: Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined)),
       encoding: 'utf8',
       timeout: 20_000,
     });
