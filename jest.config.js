@@ -1,6 +1,7 @@
 // Test tiers (DESIGN §6): `unit` (*.spec.ts, no I/O), `integration` (*.int-spec.ts, real servers
-// started once per run by the harness in libs/testing), `workflow` (*.workflow-spec.ts) and `e2e` (*.e2e-spec.ts, every app as its
-// own process from its build, driven through the gateway). TypeScript is compiled by SWC with legacy
+// started once per run by the harness in libs/testing), `workflow` (*.workflow-spec.ts), `e2e` (*.e2e-spec.ts, every app as its
+// own process from its build, driven through the gateway) and `security` (*.security-spec.ts, attacks
+// on that stack from distinct loopback addresses). TypeScript is compiled by SWC with legacy
 // decorators and metadata, which Nest's dependency injection needs.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -68,6 +69,16 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-120s.js'],
+    },
+    {
+      // The attacks a stranger can run, each from its own loopback address, against the whole
+      // stack as separate processes (like e2e), plus hostile input from the OpenAPI document.
+      ...common,
+      displayName: 'security',
+      testMatch: ['<rootDir>/e2e/**/*.security-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-120s.js'],

@@ -133,6 +133,7 @@ async function main() {
     AUTH_URL: auth.url,
     UPSTREAMS: 'auth',
     RATE_LIMIT_DEFAULT_LIMIT: String(100_000_000),
+    RATE_LIMIT_ADDRESS_LIMIT: String(100_000_000),
     RATE_LIMIT_PREFIX: `bench:${Date.now()}:`,
   });
   const cleanups: (() => Promise<unknown>)[] = [];

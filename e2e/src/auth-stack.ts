@@ -58,6 +58,7 @@ export async function startAuthStack(options: AuthStackOptions = {}): Promise<Au
         UPSTREAMS: 'auth',
         RATE_LIMIT_PREFIX: ratePrefix,
         RATE_LIMIT_DEFAULT_LIMIT: '100000',
+        RATE_LIMIT_ADDRESS_LIMIT: '100000',
         RATE_LIMIT_AUTH_LIMIT: '100000',
         ...options.gatewayEnv,
       }),

@@ -33,7 +33,7 @@ export interface CheckoutStack {
   superAdmin: { email: string; password: string };
   /** Prefix of this stack's BullMQ keys (email, campaign-email, analytics). */
   queuePrefix: string;
-  /** A SERVICE token for the services' internal routes (not reachable through the gateway). */
+  /** The activities' SERVICE token, for internal routes (not reachable through the gateway). */
   serviceToken(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -60,7 +60,6 @@ export async function startCheckoutStack(
     payments: uniqueName('payments-secret'),
     workers: uniqueName('workers-secret'),
     notifications: uniqueName('notifications-secret'),
-    e2e: uniqueName('e2e-secret'),
   };
   const port = async () => freePort();
   const ports = {
@@ -187,6 +186,7 @@ export async function startCheckoutStack(
     WORKERS_URL: url('workers'),
     RATE_LIMIT_PREFIX: `${uniqueName('e2e-rl')}:`,
     RATE_LIMIT_DEFAULT_LIMIT: '1000000',
+    RATE_LIMIT_ADDRESS_LIMIT: '1000000',
     RATE_LIMIT_AUTH_LIMIT: '1000000',
     ...extra('gateway'),
   });
@@ -223,7 +223,7 @@ export async function startCheckoutStack(
   }
   const serviceToken = async () => {
     const res = await apiClient(auth.url)<Tokens>('POST', '/auth/token', {
-      body: { clientId: 'e2e', clientSecret: secrets.e2e },
+      body: { clientId: 'activities', clientSecret: secrets.activities },
     });
     if (res.status !== 200) throw new Error(`service token: ${res.status}`);
     return res.body.accessToken;

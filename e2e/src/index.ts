@@ -3,3 +3,5 @@ export * from './shop-stack';
 export * from './stack';
 export * from './checkout-stack';
 export * from './shopper';
+export * from './loopback-client';
+export * from './openapi-fuzz';

@@ -31,7 +31,8 @@ export async function startShopStack(): Promise<ShopStack> {
   };
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const superAdmin = { email: `${uniqueName('root')}@example.test`, password: 'Sup3r-admin-pass!' };
-  const serviceAccount = { clientId: 'e2e-activities', clientSecret: uniqueName('secret') };
+  // The tests call internal routes as the activities would, so they use that account.
+  const serviceAccount = { clientId: 'activities', clientSecret: uniqueName('secret') };
   const ports = {
     auth: await freePort(),
     products: await freePort(),
@@ -72,6 +73,7 @@ export async function startShopStack(): Promise<ShopStack> {
     ORDERS_URL: `http://127.0.0.1:${ports.orders}`,
     RATE_LIMIT_PREFIX: `${uniqueName('e2e-rl')}:`,
     RATE_LIMIT_DEFAULT_LIMIT: '100000',
+    RATE_LIMIT_ADDRESS_LIMIT: '100000',
     RATE_LIMIT_AUTH_LIMIT: '100000',
   });
   const apps = [auth, products, orders, gateway];

@@ -13,7 +13,7 @@ describe('auth through the gateway', () => {
   beforeAll(async () => {
     stack = await startAuthStack({
       authEnv: {
-        LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+        LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '3',
         LOGIN_FAILURE_WINDOW_SECONDS: '60',
         LOGIN_LOCKOUT_SECONDS: '2',
       },

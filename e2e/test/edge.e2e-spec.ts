@@ -1,4 +1,4 @@
-import { apiClient, startAuthStack, type AuthStack } from '../src';
+import { apiClient, clientFrom, closeClients, startAuthStack, type AuthStack } from '../src';
 
 /** The gateway's protections, against the real auth service as a separate process. */
 describe('gateway protections', () => {
@@ -8,13 +8,17 @@ describe('gateway protections', () => {
     beforeAll(async () => {
       stack = await startAuthStack({
         gateways: 2,
-        gatewayEnv: { RATE_LIMIT_DEFAULT_LIMIT: String(limit), RATE_LIMIT_DEFAULT_TTL_MS: '60000' },
+        gatewayEnv: { RATE_LIMIT_ADDRESS_LIMIT: String(limit), RATE_LIMIT_ADDRESS_TTL_MS: '60000' },
       });
     });
-    afterAll(() => stack?.stop());
+    afterAll(async () => {
+      await closeClients();
+      await stack?.stop();
+    });
 
     it('counts requests across both instances and answers 429 with Retry-After past the limit', async () => {
-      const [a, b] = stack.gateways.map((g) => apiClient(`${g.url}/api`));
+      // One client address of its own: the start-up probes from 127.0.0.1 do not count against it.
+      const [a, b] = stack.gateways.map((g) => clientFrom(`${g.url}/api`, '127.0.0.77'));
       const statuses: number[] = [];
       for (let i = 0; i < limit; i++) {
         const res = await (i % 2 === 0 ? a! : b!)('GET', '/auth/.well-known/jwks.json');

@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config';
 import { DocsModule } from './docs/docs.module';
 import { gatewayHealthIndicators } from './health/upstream-health';
 import { ProxyModule } from './proxy/proxy.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { GatewayRedisModule } from './redis/redis.module';
 
 /**
@@ -14,14 +15,24 @@ import { GatewayRedisModule } from './redis/redis.module';
  * services; /docs merges their OpenAPI documents.
  */
 @Module({
-  imports: [GatewayRedisModule, EdgeAuthModule, BoardSessionModule, ProxyModule, DocsModule],
+  imports: [
+    GatewayRedisModule,
+    RateLimitModule,
+    EdgeAuthModule,
+    BoardSessionModule,
+    ProxyModule,
+    DocsModule,
+  ],
 })
 export class AppModule {}
 
 /** What the gateway adds to the kit; main.ts and the tests share it so they boot the same app. */
 export function gatewayAppOptions(config: GatewayConfig): Omit<CreateAppOptions, 'config'> {
   return {
-    health: { indicators: gatewayHealthIndicators(config) },
+    // Public: up or down per dependency, never the messages naming internal URLs.
+    health: { indicators: gatewayHealthIndicators(config), redact: true },
+    // Not public: only a scraper with METRICS_TOKEN reads the gateway's metrics.
+    metrics: { requireToken: true },
     // The gateway serves the merged document of the services itself (DocsModule).
     openApi: false,
     trustProxy: config.TRUST_PROXY,

@@ -1,5 +1,12 @@
 import { JWKS_PATH, ServiceBodyLimit, type ServiceName, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envUrl,
+  refuseDevelopmentSecret,
+} from '@commerce/nest-kit';
 import { z } from 'zod';
 
 /** Every upstream the gateway knows, in the order the docs and health reports list them. */
@@ -122,8 +129,13 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
 
   /** Edge token check: default `${AUTH_URL}/auth/.well-known/jwks.json`. */
   JWKS_URL: httpUrl().optional(),
+  /** Least time between JWKS fetches caused by a `kid` not in the cached key set. */
+  JWKS_COOLDOWN_MS: millis(30_000),
 
-  /** Every client (IP, or user id when authenticated) across all gateway instances. */
+  /** Every request per client address, before any token work, across all gateway instances. */
+  RATE_LIMIT_ADDRESS_LIMIT: envInt({ min: 1 }).default(1200),
+  RATE_LIMIT_ADDRESS_TTL_MS: millis(60_000, 24 * 60 * 60 * 1000),
+  /** Every request per verified user, after the token check, across all gateway instances. */
   RATE_LIMIT_DEFAULT_LIMIT: envInt({ min: 1 }).default(600),
   RATE_LIMIT_DEFAULT_TTL_MS: millis(60_000, 24 * 60 * 60 * 1000),
   /** POST /api/auth/login and /api/auth/register, per client address. */
@@ -146,6 +158,11 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
 });
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;
+
+/** The schema main.ts validates: production refuses the development metrics token. */
+export const gatewayRunConfigSchema = gatewayConfigSchema.superRefine((config, ctx) => {
+  refuseDevelopmentSecret(ctx, config.NODE_ENV, ['METRICS_TOKEN'], config.METRICS_TOKEN);
+});
 
 /** Everything the gateway needs to know about one enabled upstream. */
 export interface UpstreamTarget {

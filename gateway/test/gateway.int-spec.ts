@@ -1,7 +1,7 @@
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import { AppModule, gatewayAppOptions } from '../src/app.module';
 import { gatewayConfigSchema } from '../src/config';
-import { type RunningGateway, errorShape, startGateway } from './support/gateway';
+import { type RunningGateway, errorShape, scrapeMetrics, startGateway } from './support/gateway';
 import { StandInUpstream } from './support/stand-in-upstream';
 
 // The real gateway (same module and options as main.ts) on a free port, driven over HTTP against
@@ -79,9 +79,19 @@ describe('gateway over HTTP', () => {
     expect(await res.json()).toMatchObject({ ...errorShape, code: 'UPSTREAM_UNAVAILABLE' });
   });
 
+  it('serves metrics only to a scraper with METRICS_TOKEN', async () => {
+    const anonymous = await fetch(`${baseUrl}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ ...errorShape, code: 'UNAUTHORIZED' });
+    const wrong = await fetch(`${baseUrl}/metrics`, {
+      headers: { authorization: 'Bearer not-the-metrics-token' },
+    });
+    expect(wrong.status).toBe(401);
+  });
+
   it('exposes Prometheus metrics with route templates and the circuit states', async () => {
     await fetch(`${baseUrl}/health`);
-    const res = await fetch(`${baseUrl}/metrics`);
+    const res = await scrapeMetrics(baseUrl);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -157,8 +167,12 @@ describe('gateway with Redis unreachable', () => {
       expect(await res.json()).toMatchObject({
         status: 'error',
         info: { auth: { status: 'up' } },
-        error: { redis: { status: 'down', message: expect.stringContaining('ECONNREFUSED') } },
+        // Up or down only: the reason (addresses, URLs) is not for strangers.
+        error: { redis: { status: 'down' } },
       });
+      expect(JSON.stringify(await (await fetch(`${url}/health`)).json())).not.toMatch(
+        /127\.0\.0\.1|ECONNREFUSED|http:/,
+      );
       // Public routes still work: without its counter store the rate limiter lets traffic through.
       const jwks = await fetch(`${url}/api/auth/.well-known/jwks.json`);
       expect(jwks.status).toBe(200);

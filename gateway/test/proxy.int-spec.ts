@@ -76,6 +76,7 @@ describe('gateway proxy over real sockets', () => {
       ORDERS_BODY_LIMIT_BYTES: String(1024 * 1024),
       PRODUCTS_BODY_LIMIT_BYTES: String(64 * 1024),
       RATE_LIMIT_DEFAULT_LIMIT: '10000',
+      RATE_LIMIT_ADDRESS_LIMIT: '10000',
       RATE_LIMIT_AUTH_LIMIT: '10000',
     });
     token = await signAccessToken(key);

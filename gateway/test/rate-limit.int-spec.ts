@@ -52,10 +52,10 @@ describe('rate limits across gateway instances', () => {
     });
   }
 
-  it('counts the default limit per client across both instances', async () => {
+  it('counts the address limit per client across both instances', async () => {
     const [a, b] = await pair({
-      RATE_LIMIT_DEFAULT_LIMIT: '5',
-      RATE_LIMIT_DEFAULT_TTL_MS: '60000',
+      RATE_LIMIT_ADDRESS_LIMIT: '5',
+      RATE_LIMIT_ADDRESS_TTL_MS: '60000',
     });
     const before = products.calls.length;
     for (let i = 0; i < 5; i += 1) {
@@ -70,7 +70,7 @@ describe('rate limits across gateway instances', () => {
 
   it('limits sign-in and sign-up attempts more strictly than other requests', async () => {
     const [a, b] = await pair({
-      RATE_LIMIT_DEFAULT_LIMIT: '20',
+      RATE_LIMIT_ADDRESS_LIMIT: '20',
       RATE_LIMIT_AUTH_LIMIT: '3',
       RATE_LIMIT_AUTH_TTL_MS: '60000',
     });
@@ -85,13 +85,13 @@ describe('rate limits across gateway instances', () => {
     expect((await attempt(a, '/api/auth/login')).status).toBe(200);
     await expectTooMany(await attempt(b, '/api/auth/login'));
     await expectTooMany(await attempt(a, '/api/auth/register'));
-    // Everything else still has room under the default limit.
+    // Everything else still has room under the address limit.
     expect((await fetch(`${a.url}/api/products`)).status).toBe(200);
     expect((await fetch(`${b.url}/api/auth/.well-known/jwks.json`)).status).toBe(200);
   });
 
   it('counts authenticated requests per user, not per address', async () => {
-    const [a, b] = await pair({ RATE_LIMIT_DEFAULT_LIMIT: '3' });
+    const [a, b] = await pair({ RATE_LIMIT_DEFAULT_LIMIT: '3', RATE_LIMIT_ADDRESS_LIMIT: '100' });
     const ada = await signAccessToken(key);
     const bob = await signAccessToken(key);
     const get = (gw: RunningGateway, token: string) =>
@@ -101,5 +101,21 @@ describe('rate limits across gateway instances', () => {
     // Same address, another user: a bucket of its own.
     for (const gw of [b, a, b]) expect((await get(gw, bob)).status).toBe(200);
     await expectTooMany(await get(a, bob));
+  });
+
+  it('counts invalid tokens, health and docs by address before any token work', async () => {
+    const [a, b] = await pair({
+      RATE_LIMIT_ADDRESS_LIMIT: '4',
+      RATE_LIMIT_ADDRESS_TTL_MS: '60000',
+    });
+    const forged = (gw: RunningGateway) =>
+      fetch(`${gw.url}/api/auth/me`, { headers: { authorization: 'Bearer not.a.token' } });
+    expect((await forged(a)).status).toBe(401);
+    expect((await forged(b)).status).toBe(401);
+    expect((await fetch(`${a.url}/health`)).status).toBe(200);
+    expect((await fetch(`${b.url}/docs-json`)).status).toBe(200);
+    await expectTooMany(await forged(a));
+    await expectTooMany(await fetch(`${b.url}/health`));
+    await expectTooMany(await fetch(`${a.url}/api/admin/queues/session`, { method: 'POST' }));
   });
 });

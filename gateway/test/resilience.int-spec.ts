@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChildUpstream, freePort } from './support/child-upstream';
-import { type RunningGateway, errorShape, startGateway } from './support/gateway';
+import { type RunningGateway, errorShape, scrapeMetrics, startGateway } from './support/gateway';
 import { type SigningKey, createSigningKey, signAccessToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 async function circuitState(gateway: RunningGateway, upstream: string): Promise<number> {
-  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const text = await (await scrapeMetrics(gateway.url)).text();
   const match = new RegExp(
     `gateway_circuit_state\\{upstream="${upstream}",service="gateway"\\} (\\d)`,
   ).exec(text);
@@ -60,6 +60,7 @@ describe('circuit breaker and health with failing upstreams', () => {
         CIRCUIT_WINDOW_MS: '60000',
         CIRCUIT_RESET_MS: '4000',
         RATE_LIMIT_DEFAULT_LIMIT: '10000',
+        RATE_LIMIT_ADDRESS_LIMIT: '10000',
       });
     });
 
@@ -130,7 +131,7 @@ describe('circuit breaker and health with failing upstreams', () => {
       expect(await down.json()).toMatchObject({
         status: 'error',
         info: { redis: { status: 'up' }, auth: { status: 'up' } },
-        error: { orders: { status: 'down', message: expect.stringContaining('ECONNREFUSED') } },
+        error: { orders: { status: 'down' } },
       });
       // Liveness never consults the upstreams.
       expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
@@ -168,6 +169,7 @@ describe('circuit breaker and health with failing upstreams', () => {
         CIRCUIT_WINDOW_MS: '60000',
         CIRCUIT_RESET_MS: '60000',
         RATE_LIMIT_DEFAULT_LIMIT: '10000',
+        RATE_LIMIT_ADDRESS_LIMIT: '10000',
       });
     });
 

@@ -1,5 +1,12 @@
 import { ServicePort, TaskQueue } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  DEVELOPMENT_SECRETS,
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envUrl,
+} from '@commerce/nest-kit';
 import { z } from 'zod';
 
 /** What one worker process does: run checkout workflows, or one domain's activities. */
@@ -69,10 +76,7 @@ export const workerConfigSchema = baseConfigSchema
     SERVICE_TIMEOUT_MS: envInt({ min: 100, max: 120_000 }).default(10_000),
   })
   .superRefine((config, ctx) => {
-    if (
-      config.NODE_ENV === 'production' &&
-      config.SERVICE_CLIENT_SECRET === 'dev-activities-secret'
-    ) {
+    if (config.NODE_ENV === 'production' && DEVELOPMENT_SECRETS.has(config.SERVICE_CLIENT_SECRET)) {
       ctx.addIssue({
         code: 'custom',
         path: ['SERVICE_CLIENT_SECRET'],

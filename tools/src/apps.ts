@@ -81,6 +81,8 @@ export const APPS: AppSpec[] = [
     name: 'gateway',
     dir: 'gateway',
     port: 3000,
+    // Development only: /metrics is never public, the scraper presents this token.
+    env: { METRICS_TOKEN: 'dev-metrics-token' },
     urls: {
       API: 'http://127.0.0.1:3000/api',
       'OpenAPI docs': 'http://127.0.0.1:3000/docs',

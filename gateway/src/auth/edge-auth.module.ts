@@ -24,6 +24,7 @@ export function isPublicRequest(request: FastifyRequest): boolean {
       inject: [APP_CONFIG, GATEWAY_REDIS],
       useFactory: (config: GatewayConfig, redis: Redis) => ({
         jwksUrl: jwksUrl(config),
+        jwksCooldownMs: config.JWKS_COOLDOWN_MS,
         redis,
         isPublic: isPublicRequest,
       }),

@@ -1,13 +1,11 @@
-import { Controller, Get, Header, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { GatewayThrottlerGuard } from '../rate-limit/gateway-throttler.guard';
 import { DocsService } from './docs.service';
 import type { OpenApiDocument } from './openapi-merge';
 
 /** The merged document; `?refresh=true` rebuilds it now instead of after DOCS_REFRESH_MS. */
 @ApiExcludeController()
 @Controller()
-@UseGuards(GatewayThrottlerGuard)
 export class DocsController {
   constructor(private readonly docs: DocsService) {}
 

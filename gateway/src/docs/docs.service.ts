@@ -5,6 +5,7 @@ import { type GatewayConfig, upstreamTargets } from '../config';
 import { describeError } from '../proxy/upstream-errors';
 import { API_PREFIX, resolveRoute } from '../routing/route-table';
 import { gatewayDocument } from './gateway-document';
+import { describeEdge } from './edge-security';
 import { type OpenApiDocument, type UpstreamDocument, mergeOpenApi } from './openapi-merge';
 
 /** Version of the public API document. */
@@ -42,15 +43,17 @@ export class DocsService {
     const upstreams = await Promise.all(
       upstreamTargets(this.config).map((target) => this.fetchDocument(target.name, target.baseUrl)),
     );
-    const document = mergeOpenApi({
-      base: gatewayDocument(API_VERSION),
-      upstreams,
-      pathPrefix: API_PREFIX,
-      routes: (service, publicPath) => {
-        const route = resolveRoute('GET', publicPath);
-        return route.kind === 'upstream' && route.service === service;
-      },
-    });
+    const document = describeEdge(
+      mergeOpenApi({
+        base: gatewayDocument(API_VERSION),
+        upstreams,
+        pathPrefix: API_PREFIX,
+        routes: (service, publicPath) => {
+          const route = resolveRoute('GET', publicPath);
+          return route.kind === 'upstream' && route.service === service;
+        },
+      }),
+    );
     const complete = upstreams.every((upstream) => 'document' in upstream);
     const ttl = complete
       ? this.config.DOCS_REFRESH_MS

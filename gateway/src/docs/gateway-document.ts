@@ -35,6 +35,7 @@ export function gatewayDocument(version: string): OpenApiDocument {
     info: {
       title: 'Commerce API',
       version,
+      license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
       description: [
         'Public API of the commerce backend, served through the gateway: every service route ' +
           'appears here under /api, merged from the services’ own documents.',

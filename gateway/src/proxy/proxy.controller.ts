@@ -2,19 +2,20 @@ import { All, Controller, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JwtAuthGuard } from '@commerce/nest-kit';
-import { GatewayThrottlerGuard } from '../rate-limit/gateway-throttler.guard';
+import { UserThrottlerGuard } from '../rate-limit/gateway-throttler.guard';
 import { ApiRouteGuard } from '../routing/api-route.guard';
 import { upstreamRouteOf } from '../routing/route-context';
 import { ProxyService } from './proxy.service';
 
 /**
- * Everything under /api: route check (404), edge token check (401), rate limit (429), then the
+ * Everything under /api: address rate limit (429, the global guard), route check (404), edge
+ * token check (401), per-user rate limit (429), then the
  * relay to the owning service. The services document these routes; the merged document at
  * /docs-json shows them, so this controller stays out of the gateway's own part.
  */
 @ApiExcludeController()
 @Controller('api')
-@UseGuards(ApiRouteGuard, JwtAuthGuard, GatewayThrottlerGuard)
+@UseGuards(ApiRouteGuard, JwtAuthGuard, UserThrottlerGuard)
 export class ProxyController {
   constructor(private readonly proxy: ProxyService) {}
 

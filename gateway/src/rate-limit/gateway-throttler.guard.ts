@@ -1,4 +1,11 @@
-import { AppError, ErrorCode, InjectConfig, ROOT_LOGGER, getAuthUser } from '@commerce/nest-kit';
+import {
+  AppError,
+  ErrorCode,
+  InjectConfig,
+  ROOT_LOGGER,
+  clientAddressKey,
+  getAuthUser,
+} from '@commerce/nest-kit';
 import { type ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
@@ -7,9 +14,10 @@ import {
   ThrottlerGuard,
   type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
+  type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../config';
@@ -18,32 +26,38 @@ import { GATEWAY_REDIS } from '../redis/redis.module';
 // One warning per outage of the counter store, not one per request.
 const STORE_WARNING_INTERVAL_MS = 30_000;
 
+/** Throttler names (rate-limit.module.ts) by the phase that counts them. */
+export const ADDRESS_THROTTLERS: readonly string[] = ['address', 'auth'];
+export const USER_THROTTLERS: readonly string[] = ['user'];
+
 /**
- * @nestjs/throttler with the gateway's policies:
- * - the tracker is the verified user (`user:<id>`) when the edge check authenticated the request,
- *   the client address (`ip:<addr>`, IPv6 by /56) otherwise; it runs after the token check;
- * - counters live in Redis under RATE_LIMIT_PREFIX, one per client and throttler for the whole API
- *   (not per route), so every gateway instance sharing the prefix enforces one limit;
- * - a refusal is 429 TOO_MANY_REQUESTS in the shared error shape with `Retry-After` (seconds);
- * - when Redis cannot count, requests pass (logged): an outage of the counter store must not take
- *   the shop offline.
+ * @nestjs/throttler with the gateway's policies, in two phases:
+ * - AddressThrottlerGuard (global, so every route: the API, /health, /metrics, /docs, the board
+ *   session) counts the client address (`ip:<addr>`, IPv6 by /64) before any token work, so a
+ *   flood of invalid or forged tokens is refused with 429 like any other flood;
+ * - UserThrottlerGuard, after the edge token check on the API, counts the verified user.
+ * Counters live in Redis under RATE_LIMIT_PREFIX (one per client and throttler for the whole API),
+ * so every gateway instance sharing the prefix enforces one limit. A refusal is 429
+ * TOO_MANY_REQUESTS in the shared error shape with `Retry-After`. When Redis cannot count,
+ * requests pass (logged): an outage of the counter store must not take the shop offline.
  */
-@Injectable()
-export class GatewayThrottlerGuard extends ThrottlerGuard {
+abstract class PhasedThrottlerGuard extends ThrottlerGuard {
   private lastStoreWarning = 0;
+  protected abstract readonly phase: readonly string[];
 
   constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    options: ThrottlerModuleOptions,
+    storage: ThrottlerStorage,
     reflector: Reflector,
-    @InjectConfig() private readonly config: GatewayConfig,
-    @Inject(ROOT_LOGGER) private readonly rootLogger: Logger,
-    @Inject(GATEWAY_REDIS) private readonly redis: Redis,
+    private readonly config: GatewayConfig,
+    private readonly rootLogger: Logger,
+    private readonly redis: Redis,
   ) {
     super(options, storage, reflector);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
     // Not connected (Redis down or reconnecting): do not make every request wait for a timeout.
     if (this.redis.status !== 'ready') {
       this.warnStoreFailure(new Error(`redis connection is ${this.redis.status}`));
@@ -58,10 +72,9 @@ export class GatewayThrottlerGuard extends ThrottlerGuard {
     }
   }
 
-  protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    const user = getAuthUser(request);
-    if (user) return `user:${user.id}`;
-    return `ip:${await super.getTracker(request)}`;
+  protected override handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    if (!this.phase.includes(props.throttler.name ?? '')) return Promise.resolve(true);
+    return super.handleRequest(props);
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string): string {
@@ -91,6 +104,52 @@ export class GatewayThrottlerGuard extends ThrottlerGuard {
       { err: error },
       'rate limits not enforced: the counter store (Redis) failed; letting requests through',
     );
+  }
+}
+
+/** Every request, by the address the gateway saw (X-Forwarded-For only from TRUST_PROXY peers). */
+@Injectable()
+export class AddressThrottlerGuard extends PhasedThrottlerGuard {
+  protected readonly phase = ADDRESS_THROTTLERS;
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @InjectConfig() config: GatewayConfig,
+    @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Inject(GATEWAY_REDIS) redis: Redis,
+  ) {
+    super(options, storage, reflector, config, rootLogger, redis);
+  }
+
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve(`ip:${clientAddressKey((request as unknown as FastifyRequest).ip)}`);
+  }
+}
+
+/** Requests the edge check authenticated, by user; runs after the token check. */
+@Injectable()
+export class UserThrottlerGuard extends PhasedThrottlerGuard {
+  protected readonly phase = USER_THROTTLERS;
+
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @InjectConfig() config: GatewayConfig,
+    @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Inject(GATEWAY_REDIS) redis: Redis,
+  ) {
+    super(options, storage, reflector, config, rootLogger, redis);
+  }
+
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(!getAuthUser(context.switchToHttp().getRequest<object>()));
+  }
+
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve(`user:${getAuthUser(request)?.id ?? 'anonymous'}`);
   }
 }
 

@@ -42,6 +42,17 @@ describe('resolveRoute', () => {
     }
   });
 
+  it('never relays the client-credentials grant, however it is spelled', () => {
+    for (const url of [
+      '/api/auth/token',
+      '/api/auth/token/',
+      '/api/AUTH/Token',
+      '/api/auth/%74oken',
+    ]) {
+      expect(resolveRoute('POST', url)).toEqual({ kind: 'not-found', reason: 'internal' });
+    }
+  });
+
   it('refuses paths that a router might normalise differently', () => {
     for (const url of [
       '/api/orders/../internal/x',

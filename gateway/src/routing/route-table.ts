@@ -1,4 +1,5 @@
 import {
+  GATEWAY_HIDDEN_PATHS,
   INTERNAL_PREFIX,
   PUBLIC_ROUTES,
   ROUTE_OWNERS,
@@ -47,6 +48,10 @@ export function resolveRoute(method: string, rawUrl: string): RouteResolution {
 
   const lower = path.toLowerCase();
   if (lower === INTERNAL_PREFIX || lower.startsWith(`${INTERNAL_PREFIX}/`)) {
+    return { kind: 'not-found', reason: 'internal' };
+  }
+  // Compared case-insensitively and without a trailing slash, however the service's router is set.
+  if (GATEWAY_HIDDEN_PATHS.includes(lower.replace(/\/+$/, ''))) {
     return { kind: 'not-found', reason: 'internal' };
   }
   const owner = OWNERS.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));

@@ -4,6 +4,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, gatewayAppOptions } from '../../src/app.module';
 import { type GatewayConfig, gatewayConfigSchema } from '../../src/config';
 
+/** The scraper's token in these tests: the gateway's /metrics is never public. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+
+export const scrapeMetrics = (url: string): Promise<Response> =>
+  fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } });
+
 export interface RunningGateway {
   readonly app: NestFastifyApplication;
   readonly url: string;
@@ -23,12 +29,14 @@ export async function startGateway(
     LOG_LEVEL: 'silent',
     REDIS_URL: testEndpoints.redisUrl,
     RATE_LIMIT_PREFIX: uniqueName('gw-test'),
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...env,
   });
+  const options = gatewayAppOptions(config);
   const app = await createApp(AppModule, {
-    ...gatewayAppOptions(config),
+    ...options,
     config,
-    metrics: { defaultMetrics: false },
+    metrics: { ...options.metrics, defaultMetrics: false },
     shutdownHooks: false,
   });
   const { url } = await listen(app, { host: '127.0.0.1', port: 0 });

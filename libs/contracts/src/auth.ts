@@ -39,6 +39,22 @@ export interface AuthUser {
 }
 
 /**
+ * Client ids of the service accounts (client-credentials grant). Internal routes grant them one
+ * by one with `@ServiceClients(...)` from the nest kit.
+ */
+export const ServiceClient = {
+  /** The Temporal activities: inventory reservations, payments, order transitions, notifications. */
+  activities: 'activities',
+  /** The payments service: payment events to the orders service. */
+  payments: 'payments',
+  /** The notifications service: campaign audiences from the auth service. */
+  notifications: 'notifications',
+  /** The workers service. */
+  workers: 'workers',
+} as const;
+export type ServiceClientId = (typeof ServiceClient)[keyof typeof ServiceClient];
+
+/**
  * Redis key marking an access token's `jti` as revoked (logout, family revocation). The auth
  * service sets it with a TTL until the token would expire; every verifier checks it.
  */

@@ -51,7 +51,7 @@ export const ROUTE_OWNERS: readonly { prefix: string; service: ServiceName }[] =
  * valid access token at the gateway, and the service checks it again (it never trusts the edge).
  */
 export const PUBLIC_ROUTES: readonly { method: string; pattern: RegExp }[] = [
-  { method: 'POST', pattern: /^\/auth\/(register|login|refresh|token)$/ },
+  { method: 'POST', pattern: /^\/auth\/(register|login|refresh)$/ },
   { method: 'GET', pattern: /^\/auth\/\.well-known\/jwks\.json$/ },
   { method: 'GET', pattern: /^\/products(\/[^/]+)?$/ },
   { method: 'GET', pattern: /^\/categories(\/[^/]+)?$/ },
@@ -64,3 +64,9 @@ export const PUBLIC_ROUTES: readonly { method: string; pattern: RegExp }[] = [
 
 /** Routes that are internal to the backend and never exposed through the gateway. */
 export const INTERNAL_PREFIX = '/internal';
+
+/**
+ * Service routes outside INTERNAL_PREFIX that the gateway still never relays: the
+ * client-credentials grant is for backend callers only, so a stranger cannot even try a secret.
+ */
+export const GATEWAY_HIDDEN_PATHS: readonly string[] = ['/auth/token'];

@@ -9,3 +9,4 @@ export * from './nest-kit.module';
 export * from './request-id';
 export * from './validation';
 export * from './redis/redis-script';
+export * from './net';

@@ -10,7 +10,7 @@ describe('auth config', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/commerce_auth',
       TRUST_PROXY: '127.0.0.1,::1',
       ACCESS_TOKEN_TTL_SECONDS: 900,
-      LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: 5,
       SERVICE_ACCOUNTS: [],
     });
   });

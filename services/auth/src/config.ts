@@ -1,5 +1,12 @@
 import { ServiceBodyLimit, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envUrl,
+  refuseDevelopmentSecret,
+} from '@commerce/nest-kit';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -84,8 +91,14 @@ export const authConfigSchema = baseConfigSchema
     AUTH_KEYS_DIR: z.string().min(1).optional(),
     COMMERCE_DATA_DIR: z.string().min(1).optional(),
 
-    LOGIN_MAX_FAILURES_PER_ACCOUNT: envInt({ min: 1, max: 1000 }).default(5),
+    /** Failures per (account, client address) before that pair is locked. */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: envInt({ min: 1, max: 1000 }).default(5),
+    /** Failures per client address across accounts before the address is locked. */
     LOGIN_MAX_FAILURES_PER_IP: envInt({ min: 1, max: 100_000 }).default(100),
+    /** Failures per account from all addresses before it is slowed down (never locked). */
+    LOGIN_ACCOUNT_SLOWDOWN_AFTER: envInt({ min: 1, max: 1_000_000 }).default(50),
+    /** While slowed down: one attempt per this many seconds for the account. */
+    LOGIN_ACCOUNT_SLOWDOWN_SECONDS: seconds(2, 1, 60),
     LOGIN_FAILURE_WINDOW_SECONDS: seconds(15 * 60),
     LOGIN_LOCKOUT_SECONDS: seconds(15 * 60),
 
@@ -109,6 +122,21 @@ export const authConfigSchema = baseConfigSchema
         path: ['AUTH_SIGNING_KEY'],
         message: 'is required in production',
       });
+    }
+    refuseDevelopmentSecret(
+      ctx,
+      config.NODE_ENV,
+      ['SUPER_ADMIN_PASSWORD'],
+      config.SUPER_ADMIN_PASSWORD,
+    );
+    for (const account of config.SERVICE_ACCOUNTS) {
+      // The path ends in `credentials`, so the value is redacted in the message.
+      refuseDevelopmentSecret(
+        ctx,
+        config.NODE_ENV,
+        ['SERVICE_ACCOUNTS', account.clientId, 'credentials'],
+        account.secret,
+      );
     }
   });
 

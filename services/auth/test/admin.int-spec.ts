@@ -157,25 +157,31 @@ describe('auth service: roles, service accounts, internal users', () => {
     expect(self.status).toBe(403);
     expect(self.body.code).toBe('ROLE_CHANGE_FORBIDDEN');
     expect((await revoke(root, bob.id, 'SUPER_ADMIN')).body.roles).toEqual(['CUSTOMER']);
-    // Bob's token still says SUPER_ADMIN, but his stored roles no longer do: refused.
+    // Bob's token said SUPER_ADMIN: taking the role away revoked it at once.
     const stale = await grant(bobToken, alice.id, 'SUPER_ADMIN');
-    expect(stale.status).toBe(403);
+    expect(stale.status).toBe(401);
+    expect(stale.body.code).toBe('TOKEN_REVOKED');
     expect(await rolesOf(alice.id)).toEqual(['CUSTOMER', 'ADMIN']);
+    // A new sign-in works and carries the roles as they are now.
+    const fresh = (await auth.login('bob@example.com')).body.accessToken;
+    const me = await auth.request<{ roles: string[] }>('GET', '/auth/me', { token: fresh });
+    expect(me.body.roles).toEqual(['CUSTOMER']);
   });
 
   describe('service accounts', () => {
-    const serviceToken = async (): Promise<string> => {
+    // The notifications service reads campaign audiences: /internal/users is granted to it.
+    const serviceToken = async (clientId = 'notifications'): Promise<string> => {
       const res = await auth.request<{ accessToken: string; expiresIn: number }>(
         'POST',
         '/auth/token',
-        { body: { clientId: 'activities', clientSecret: SERVICE_SECRET } },
+        { body: { clientId, clientSecret: SERVICE_SECRET } },
       );
       expect(res.status).toBe(200);
       return res.body.accessToken;
     };
 
     it('issues SERVICE tokens for the client-credentials grant', async () => {
-      const token = await serviceToken();
+      const token = await serviceToken('activities');
       expect(claimsOf(token)).toMatchObject({ sub: 'activities', roles: ['SERVICE'] });
       expect(claimsOf(token)).not.toHaveProperty('email');
     });
@@ -259,6 +265,14 @@ describe('auth service: roles, service accounts, internal users', () => {
       expect(res.body.code).toBe('FORBIDDEN');
       expect((await auth.request('GET', '/internal/users', { token: root })).status).toBe(403);
       expect((await auth.request('GET', '/internal/users')).status).toBe(401);
+    });
+
+    it('refuses /internal/users to a service account it is not granted to', async () => {
+      const res = await auth.request('GET', '/internal/users', {
+        token: await serviceToken('activities'),
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('FORBIDDEN');
     });
 
     it('has no profile for a service token on /auth/me', async () => {

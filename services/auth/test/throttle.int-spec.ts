@@ -6,7 +6,7 @@ import {
   errorShape,
 } from './support/auth-app';
 
-// Brute-force protection against the real Redis: LOGIN_MAX_FAILURES_PER_ACCOUNT=3, a 2 s lockout.
+// Brute-force protection against the real Redis: LOGIN_MAX_FAILURES_PER_ACCOUNT_IP=3, a 2 s lockout.
 describe('auth service: login throttling', () => {
   const env = new AuthTestEnvironment();
   let auth: RunningAuth;
@@ -66,17 +66,32 @@ describe('auth service: login throttling', () => {
     expect((await auth.login('ip4@example.com', 'Password-123', '198.51.100.8')).status).toBe(200);
   });
 
-  it('counts failed client-credential attempts toward the same limits', async () => {
-    const headers = { 'x-forwarded-for': '192.0.2.50' };
-    const attempt = (clientSecret: string) =>
+  it('never locks a service account: wrong secrets throttle the address that sent them', async () => {
+    const attempt = (clientSecret: string, ip: string) =>
       auth.request('POST', '/auth/token', {
         body: { clientId: 'activities', clientSecret },
-        headers,
+        headers: { 'x-forwarded-for': ip },
       });
-    for (let i = 0; i < 3; i += 1) expect((await attempt('wrong-secret-123456')).status).toBe(401);
-    const locked = await attempt(SERVICE_SECRET);
-    expect(locked.status).toBe(429);
-    expect(locked.headers.get('retry-after')).toMatch(/^[12]$/);
+    // LOGIN_MAX_FAILURES_PER_IP=6: the seventh attempt from the guesser's address is refused.
+    for (let i = 0; i < 6; i += 1) {
+      expect((await attempt('wrong-secret-123456', '192.0.2.50')).status).toBe(401);
+    }
+    const limited = await attempt(SERVICE_SECRET, '192.0.2.50');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^[12]$/);
+    // The real caller, from its own address, still gets its token.
+    expect((await attempt(SERVICE_SECRET, '192.0.2.51')).status).toBe(200);
+  });
+
+  it('locks only the (account, address) pair: the owner elsewhere signs in', async () => {
+    expect((await auth.register('owner@example.com')).status).toBe(201);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await auth.login('owner@example.com', 'Wrong-password-1', '192.0.2.60')).status).toBe(
+        401,
+      );
+    }
+    expect((await auth.login('owner@example.com', 'Password-123', '192.0.2.60')).status).toBe(429);
+    expect((await auth.login('owner@example.com', 'Password-123', '192.0.2.61')).status).toBe(200);
   });
 
   it('ignores X-Forwarded-For from peers TRUST_PROXY does not name', async () => {

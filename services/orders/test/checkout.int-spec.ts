@@ -259,7 +259,7 @@ describe('checkout API (real Temporal dev server)', () => {
     const orderId = res.body.orderId;
     started.push(orderId);
     const event = await env.request('POST', `/internal/orders/${orderId}/payment-events`, {
-      token: env.serviceToken(),
+      token: env.serviceToken('payments'),
       body: { type: 'payment.confirmed', orderId, paymentId: 'pay_1', status: 'CAPTURED' },
     });
     expect(event.status).toBe(200);
@@ -270,7 +270,7 @@ describe('checkout API (real Temporal dev server)', () => {
     expect(signal?.workflowExecutionSignaledEventAttributes?.signalName).toBe('paymentConfirmed');
 
     const unknown = await env.request('POST', `/internal/orders/${randomUUID()}/payment-events`, {
-      token: env.serviceToken(),
+      token: env.serviceToken('payments'),
       body: { type: 'payment.confirmed', orderId, paymentId: 'pay_1' },
     });
     expect(unknown.status).toBe(409);

@@ -1,5 +1,12 @@
 import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envUrl,
+  refuseDevelopmentSecret,
+} from '@commerce/nest-kit';
 import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './webhooks/signed-events';
 
@@ -97,6 +104,13 @@ export const paymentsConfigSchema = baseConfigSchema
     if (!config.STRIPE_WEBHOOK_SECRET) missing('STRIPE_WEBHOOK_SECRET');
     if (config.ORDERS_URL !== 'none' && !config.SERVICE_CLIENT_SECRET) {
       missing('SERVICE_CLIENT_SECRET');
+    }
+    for (const variable of [
+      'STRIPE_WEBHOOK_SECRET',
+      'STRIPE_SECRET_KEY',
+      'SERVICE_CLIENT_SECRET',
+    ] as const) {
+      refuseDevelopmentSecret(ctx, config.NODE_ENV, [variable], config[variable]);
     }
   });
 

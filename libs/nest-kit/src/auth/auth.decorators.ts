@@ -1,4 +1,4 @@
-import type { Role } from '@commerce/contracts';
+import { Role } from '@commerce/contracts';
 import {
   type ExecutionContext,
   SetMetadata,
@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../errors/error-response.dto';
-import { IS_PUBLIC_KEY, ROLES_KEY } from './auth.constants';
+import { IS_PUBLIC_KEY, ROLES_KEY, SERVICE_CLIENTS_KEY } from './auth.constants';
 import { AuthErrors } from './auth.errors';
 import { getAuthUser } from './auth-user';
 
@@ -41,6 +41,16 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
       description: `Requires one of the roles: ${roles.join(', ')} (FORBIDDEN)`,
     }),
   );
+
+/**
+ * An internal route for the named service accounts only (client ids of the client-credentials
+ * grant, e.g. `'activities'`): the caller needs a SERVICE token whose subject is one of them,
+ * else 403 FORBIDDEN. On a controller it grants every route; on a handler it replaces the
+ * controller's list for that route. A route that requires SERVICE without this list is refused
+ * to every service account, so granting a new internal route is this one annotation.
+ */
+export const ServiceClients = (...clientIds: string[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(SERVICE_CLIENTS_KEY, clientIds), Roles(Role.SERVICE));
 
 /**
  * The verified caller (`AuthUser`). A handler that asks for it needs one: on a route the guard

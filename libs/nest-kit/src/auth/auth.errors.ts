@@ -41,29 +41,3 @@ export const AuthErrors = {
       message: `This operation requires one of the roles: ${required.join(', ')}`,
     }),
 } as const;
-
-// jsonwebtoken's messages, reworded for clients. Unknown ones get the generic text.
-const JWT_MESSAGES: readonly [RegExp, string][] = [
-  [
-    /^jwt malformed|^invalid token|^jwt must be|^Unexpected token|JSON/i,
-    'Access token is malformed',
-  ],
-  [/^invalid signature/i, 'Access token signature is invalid'],
-  [/^invalid algorithm|^jwt signature is required/i, 'Access token algorithm is not accepted'],
-  [/^jwt issuer invalid/i, 'Access token issuer is not accepted'],
-  [/^jwt audience invalid/i, 'Access token audience is not accepted'],
-  [/^jwt not active/i, 'Access token is not valid yet'],
-];
-
-/** Maps what passport-jwt reports (a jsonwebtoken error or one of ours) to the client's error. */
-export function toAuthError(info: unknown): AppError {
-  if (info instanceof AppError) return info;
-  if (info instanceof Error) {
-    if (info.name === 'TokenExpiredError') return AuthErrors.expired();
-    if (info.message === 'No auth token') return AuthErrors.missing();
-    for (const [pattern, message] of JWT_MESSAGES) {
-      if (pattern.test(info.message)) return AuthErrors.invalid(message);
-    }
-  }
-  return AuthErrors.invalid('Access token is invalid');
-}

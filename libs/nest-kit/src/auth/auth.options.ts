@@ -14,8 +14,8 @@ export interface KitAuthOptions {
   /** URL of the auth service's JWKS, e.g. `http://127.0.0.1:3001/auth/.well-known/jwks.json`. */
   readonly jwksUrl: string;
   /**
-   * Replaces the HTTP GET of `jwksUrl` (cache, refetch on an unknown `kid` and rate limit still
-   * apply). Tests serve a JWKS from memory; the auth service hands over its own keys.
+   * The app's own keys instead of an HTTP GET of `jwksUrl`, read on every lookup (the auth
+   * service hands over its key ring). Without it, jose's remote key set fetches and caches.
    */
   readonly fetchJwks?: (url: string) => Promise<JwksDocument>;
   /** Redis client the revoked-jti lookups use; the app owns (and closes) it. */
@@ -31,10 +31,11 @@ export interface KitAuthOptions {
   /** How long a key fetched from the JWKS is trusted before it is fetched again (default 10 min). */
   readonly jwksCacheMaxAgeMs?: number;
   /**
-   * Fetches of the JWKS per minute (default 10): an unknown `kid` triggers a refetch, and forged
-   * tokens with random `kid`s must not turn into a flood of requests to the auth service.
+   * Least time between two JWKS fetches caused by an unknown `kid` (default 30 s): forged tokens
+   * with random `kid`s cost at most one fetch per this interval, and a newly published key is
+   * accepted within it.
    */
-  readonly jwksRequestsPerMinute?: number;
+  readonly jwksCooldownMs?: number;
   /** Timeout of one JWKS fetch (default 5000 ms). */
   readonly jwksTimeoutMs?: number;
   /** Timeout of one revocation lookup (default 1000 ms). */
@@ -60,7 +61,7 @@ export interface KitAuthModuleOptions {
 export const AUTH_DEFAULTS = {
   clockToleranceSeconds: 5,
   jwksCacheMaxAgeMs: 10 * 60 * 1000,
-  jwksRequestsPerMinute: 10,
+  jwksCooldownMs: 30_000,
   jwksTimeoutMs: 5000,
   revocationTimeoutMs: 1000,
 } as const;

@@ -8,14 +8,20 @@ import {
   revokedJtiKey,
 } from '@commerce/contracts';
 import { Redis } from 'ioredis';
-import { passportJwtSecret } from 'jwks-rsa';
-import { Passport } from 'passport';
-import { ExtractJwt, Strategy as JwtStrategy, type SecretOrKeyProvider } from 'passport-jwt';
+import {
+  type JWTVerifyGetKey,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+} from 'jose';
 import type { Logger } from 'pino';
+import { AppError } from '../errors/app-error';
 import { withTimeout } from '../health/with-timeout';
 import { ROOT_LOGGER } from '../logging/logging.tokens';
 import { KIT_AUTH_OPTIONS } from './auth.constants';
-import { AuthErrors, toAuthError } from './auth.errors';
+import { AuthErrors } from './auth.errors';
 import { AUTH_DEFAULTS, type KitAuthOptions, type RevocationStore } from './auth.options';
 
 /** Anything with HTTP headers: a Fastify request, a Node IncomingMessage. */
@@ -23,25 +29,27 @@ export interface RequestWithHeaders {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-const STRATEGY = 'jwt';
 const ROLES = new Set<string>(Object.values(Role));
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 
 /**
- * Verifies access tokens: a passport-jwt strategy whose key comes from jwks-rsa's
- * `passportJwtSecret` (ES256 only; `iss`/`aud` checked), then the claims' shape, then the
- * revoked-jti key in Redis. Failures are AppErrors (401 TOKEN_*, or 503 AUTH_UNAVAILABLE).
- *
- * The strategy lives in a passport instance of its own rather than passport's process-wide
- * singleton, so two apps in one process (tests, a gateway next to a service) never replace each
- * other's strategy.
+ * Verifies access tokens with `jose`: ES256 only, `iss`/`aud` checked, the key from the auth
+ * service's JWKS through jose's remote key set. That set fetches on a cold or stale cache and,
+ * for a `kid` it does not know, at most once per cooldown (JWKS_COOLDOWN_MS) whatever the
+ * traffic; concurrent requests share one fetch. So forged tokens with random `kid`s cost no
+ * fetches beyond that bound, and a token signed by a cached key never waits on them. Then the
+ * claims' shape and the revoked-jti key in Redis. Failures are AppErrors (401 TOKEN_*, or 503
+ * AUTH_UNAVAILABLE).
  */
 @Injectable()
 export class JwtVerifier implements OnApplicationShutdown {
-  private readonly passport = new Passport();
   private readonly revocation: RevocationStore;
   private readonly ownedRedis: Redis | undefined;
   private readonly revocationTimeoutMs: number;
+  private readonly getKey: JWTVerifyGetKey;
+  private readonly issuer: string;
+  private readonly audience: string;
+  private readonly clockTolerance: number;
 
   constructor(
     @Inject(KIT_AUTH_OPTIONS) options: KitAuthOptions,
@@ -56,55 +64,36 @@ export class JwtVerifier implements OnApplicationShutdown {
       throw new Error('KitAuthModule: set `redis` or `redisUrl` (revoked tokens are kept there)');
     }
     this.revocationTimeoutMs = options.revocationTimeoutMs ?? AUTH_DEFAULTS.revocationTimeoutMs;
-    this.passport.use(
-      STRATEGY,
-      new JwtStrategy(
-        {
-          jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-          secretOrKeyProvider: createKeyProvider(options),
-          algorithms: ['ES256'],
-          issuer: options.issuer ?? JWT_ISSUER,
-          audience: options.audience ?? JWT_AUDIENCE,
-          jsonWebTokenOptions: {
-            clockTolerance: options.clockToleranceSeconds ?? AUTH_DEFAULTS.clockToleranceSeconds,
-          },
-        },
-        (payload: unknown, done: VerifiedCallback) => {
-          this.checkClaims(payload).then(
-            (user) => done(null, user),
-            (error: unknown) => done(null, false, error),
-          );
-        },
-      ),
-    );
+    this.getKey = createKeyResolver(options);
+    this.issuer = options.issuer ?? JWT_ISSUER;
+    this.audience = options.audience ?? JWT_AUDIENCE;
+    this.clockTolerance = options.clockToleranceSeconds ?? AUTH_DEFAULTS.clockToleranceSeconds;
   }
 
   /** The caller of `request`, or an AppError (401 TOKEN_*, 503 AUTH_UNAVAILABLE). */
   async verifyRequest(request: RequestWithHeaders): Promise<AuthUser> {
     const header = request.headers.authorization;
     if (header === undefined || header === '') throw AuthErrors.missing();
-    if (typeof header !== 'string' || !BEARER.test(header)) {
-      throw AuthErrors.invalid("Authorization header must be 'Bearer <token>'");
-    }
-    return new Promise<AuthUser>((resolve, reject) => {
-      const middleware = this.passport.authenticate(
-        STRATEGY,
-        { session: false },
-        (error: unknown, user: AuthUser | false, info: unknown) => {
-          if (error) reject(toAuthError(error));
-          else if (!user) reject(toAuthError(info));
-          else resolve(user);
-        },
-      ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-      // Passport adds its helpers (logIn, ...) to the request; give it a throwaway object so
-      // the framework's request stays as it is.
-      middleware({ headers: request.headers }, {}, (error?: unknown) => reject(toAuthError(error)));
-    });
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) throw AuthErrors.invalid("Authorization header must be 'Bearer <token>'");
+    return this.verifyToken(token);
   }
 
   /** Same as `verifyRequest` for a bare token. */
-  verifyToken(token: string): Promise<AuthUser> {
-    return this.verifyRequest({ headers: { authorization: `Bearer ${token}` } });
+  async verifyToken(token: string): Promise<AuthUser> {
+    checkHeader(token);
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(token, this.getKey, {
+        algorithms: ['ES256'],
+        issuer: this.issuer,
+        audience: this.audience,
+        clockTolerance: this.clockTolerance,
+      }));
+    } catch (error) {
+      throw joseToAuthError(error);
+    }
+    return this.checkClaims(payload);
   }
 
   private async checkClaims(payload: unknown): Promise<AuthUser> {
@@ -146,60 +135,74 @@ export class JwtVerifier implements OnApplicationShutdown {
   }
 }
 
-type VerifiedCallback = (error: unknown, user?: unknown, info?: unknown) => void;
-
-/**
- * jwks-rsa's `passportJwtSecret` (cached keys, a refetch when a `kid` is unknown, rate limited),
- * behind a check that the header asks for ES256 with a `kid`, so garbage never reaches the JWKS
- * client. Its errors are classified: an unknown key is a 401, an unreachable JWKS a 503.
- */
-function createKeyProvider(options: KitAuthOptions): SecretOrKeyProvider {
-  const jwksSecret = passportJwtSecret({
-    jwksUri: options.jwksUrl,
-    cache: true,
-    cacheMaxEntries: 20,
-    cacheMaxAge: options.jwksCacheMaxAgeMs ?? AUTH_DEFAULTS.jwksCacheMaxAgeMs,
-    rateLimit: true,
-    jwksRequestsPerMinute: options.jwksRequestsPerMinute ?? AUTH_DEFAULTS.jwksRequestsPerMinute,
-    timeout: options.jwksTimeoutMs ?? AUTH_DEFAULTS.jwksTimeoutMs,
-    ...(options.fetchJwks ? { fetcher: options.fetchJwks } : {}),
-    handleSigningKeyError: (error, cb) => {
-      if (error?.name === 'SigningKeyNotFoundError' || error?.name === 'JwksRateLimitError') {
-        // Rate limited means the kid was not in the cache and the JWKS was fetched often enough
-        // lately: a key nobody published.
-        cb(AuthErrors.invalid('Access token is signed by an unknown key'));
-      } else {
-        cb(AuthErrors.unavailable('JWKS', error));
-      }
-    },
-  });
-  return (request: unknown, rawJwtToken: unknown, done) => {
-    const header = typeof rawJwtToken === 'string' ? decodeHeader(rawJwtToken) : undefined;
-    if (!header) {
-      done(AuthErrors.invalid('Access token is malformed'));
-    } else if (header.alg !== 'ES256') {
-      done(AuthErrors.invalid('Access token algorithm is not accepted'));
-    } else if (typeof header.kid !== 'string' || header.kid === '') {
-      done(AuthErrors.invalid('Access token has no key id'));
-    } else {
-      jwksSecret(request, rawJwtToken, (error: unknown, key?: string | Buffer) => {
-        if (error) done(error);
-        else if (!key) done(AuthErrors.invalid('Access token is signed by an unknown key'));
-        else done(null, key);
-      });
-    }
-  };
+/** Refuses before any key lookup what could never verify: not ES256, or no `kid`. */
+function checkHeader(token: string): void {
+  let header: { alg?: unknown; kid?: unknown };
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw AuthErrors.invalid('Access token is malformed');
+  }
+  if (token.split('.').length !== 3) throw AuthErrors.invalid('Access token is malformed');
+  if (header.alg !== 'ES256') throw AuthErrors.invalid('Access token algorithm is not accepted');
+  if (typeof header.kid !== 'string' || header.kid === '') {
+    throw AuthErrors.invalid('Access token has no key id');
+  }
 }
 
-function decodeHeader(token: string): { alg?: unknown; kid?: unknown } | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[0]) return undefined;
-  try {
-    const header: unknown = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    return typeof header === 'object' && header !== null ? header : undefined;
-  } catch {
-    return undefined;
+/**
+ * jose's remote key set for the JWKS URL; or, when the app hands over its own keys (`fetchJwks`,
+ * the auth service), a local set built from them on each lookup (no network involved).
+ */
+function createKeyResolver(options: KitAuthOptions): JWTVerifyGetKey {
+  const { fetchJwks } = options;
+  if (fetchJwks) {
+    return async (header, token) => {
+      let jwks: Awaited<ReturnType<typeof fetchJwks>>;
+      try {
+        jwks = await fetchJwks(options.jwksUrl);
+      } catch (error) {
+        throw AuthErrors.unavailable('JWKS', error);
+      }
+      return createLocalJWKSet({ keys: [...jwks.keys] as never[] })(header, token);
+    };
   }
+  return createRemoteJWKSet(new URL(options.jwksUrl), {
+    cooldownDuration: options.jwksCooldownMs ?? AUTH_DEFAULTS.jwksCooldownMs,
+    cacheMaxAge: options.jwksCacheMaxAgeMs ?? AUTH_DEFAULTS.jwksCacheMaxAgeMs,
+    timeoutDuration: options.jwksTimeoutMs ?? AUTH_DEFAULTS.jwksTimeoutMs,
+  });
+}
+
+/** Maps what jose reports to the client's error; anything about fetching keys is a 503. */
+function joseToAuthError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof errors.JWTExpired) return AuthErrors.expired();
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    return AuthErrors.invalid('Access token is signed by an unknown key');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'iss') return AuthErrors.invalid('Access token issuer is not accepted');
+    if (error.claim === 'aud') return AuthErrors.invalid('Access token audience is not accepted');
+    if (error.claim === 'nbf') return AuthErrors.invalid('Access token is not valid yet');
+    return AuthErrors.invalid('Access token claims are invalid');
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return AuthErrors.invalid('Access token signature is invalid');
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) {
+    return AuthErrors.invalid('Access token algorithm is not accepted');
+  }
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return AuthErrors.invalid('Access token is malformed');
+  }
+  // Timeouts, refused connections, a non-200 or unparsable JWKS: keys cannot be had right now.
+  return AuthErrors.unavailable('JWKS', error);
 }
 
 function createRevocationClient(url: string, logger: Logger | undefined): Redis {

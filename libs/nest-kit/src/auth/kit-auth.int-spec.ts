@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApp } from '../bootstrap/create-app';
 import { listen } from '../bootstrap/listen';
 import { testConfig } from '../testing/kit.test-helpers';
@@ -12,6 +13,7 @@ import { type TestSigningKey, claims, generateSigningKey, signEs256 } from './au
 import { KitAuthModule } from './kit-auth.module';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const COOLDOWN_MS = 300;
 
 @Controller()
 class MeController {
@@ -36,8 +38,9 @@ async function serveJwks(
   return { server, url: `http://127.0.0.1:${port}/auth/.well-known/jwks.json`, hits: () => hits };
 }
 
-// The path the gateway and the other services use: the JWKS fetched over HTTP by jwks-rsa and
-// revocations read from a Redis connection the module opens itself.
+// The path the gateway and the other services use: the JWKS fetched over HTTP by jose's remote
+// key set (cooldown shortened to 300 ms here) and revocations read from a Redis connection the
+// module opens itself.
 describe('KitAuthModule over real HTTP and Redis', () => {
   const redis = new Redis(REDIS_URL, { lazyConnect: true });
   let published: TestSigningKey[];
@@ -50,7 +53,13 @@ describe('KitAuthModule over real HTTP and Redis', () => {
     published = [generateSigningKey()];
     jwks = await serveJwks(() => published);
     @Module({
-      imports: [KitAuthModule.forRoot({ jwksUrl: jwks.url, redisUrl: REDIS_URL })],
+      imports: [
+        KitAuthModule.forRoot({
+          jwksUrl: jwks.url,
+          redisUrl: REDIS_URL,
+          jwksCooldownMs: COOLDOWN_MS,
+        }),
+      ],
       controllers: [MeController],
     })
     class MeModule {}
@@ -90,17 +99,35 @@ describe('KitAuthModule over real HTTP and Redis', () => {
     }
   });
 
-  it('picks up a rotated key, and answers 503 when the JWKS cannot be reached', async () => {
+  it('refuses a flood of unknown kids with at most one fetch per cooldown, real tokens unharmed', async () => {
+    await sleep(COOLDOWN_MS + 50);
+    const before = jwks.hits();
+    const real = signEs256(published[0] as TestSigningKey, claims());
+    const started = Date.now();
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        me(i % 3 === 0 ? real : signEs256(generateSigningKey(`forged-${i}`), claims())),
+      ),
+    );
+    const elapsed = Date.now() - started;
+    results.forEach((res, i) => expect(res.status).toBe(i % 3 === 0 ? 200 : 401));
+    expect(jwks.hits() - before).toBeLessThanOrEqual(1 + Math.ceil(elapsed / COOLDOWN_MS));
+  });
+
+  it('picks up a rotated key within the cooldown, and answers 503 when the JWKS cannot be reached', async () => {
     const rotated = generateSigningKey();
     published = [rotated, ...published];
+    await sleep(COOLDOWN_MS + 50);
+    const hits = jwks.hits();
     expect((await me(signEs256(rotated, claims()))).status).toBe(200);
-    expect(jwks.hits()).toBe(2);
+    expect(jwks.hits()).toBe(hits + 1);
 
     await new Promise((resolve) => jwks.server.close(resolve));
     jwks.server.closeAllConnections();
     // Known keys keep working from the cache...
     expect((await me(signEs256(rotated, claims()))).status).toBe(200);
     // ...an unknown one cannot be looked up.
+    await sleep(COOLDOWN_MS + 50);
     const res = await me(signEs256(generateSigningKey(), claims()));
     expect(res).toMatchObject({ status: 503, body: { code: 'AUTH_UNAVAILABLE' } });
   });

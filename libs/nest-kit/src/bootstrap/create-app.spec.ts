@@ -144,6 +144,19 @@ describe('createApp (kit wiring through app.inject)', () => {
     });
   });
 
+  it("answers the router's own errors (an overlong path parameter) in the error shape", async () => {
+    const res = await app.inject({ url: `/orders/${'a'.repeat(500)}` });
+    expect(res.statusCode).toBe(414);
+    const body = res.json<Record<string, unknown>>();
+    expect(body).toEqual({
+      statusCode: 414,
+      error: expect.any(String),
+      message: 'A path segment of the URL is too long',
+      code: expect.any(String),
+      requestId: res.headers['x-request-id'],
+    });
+  });
+
   it('maps a domain error to its code, status and details', async () => {
     const res = await app.inject({ url: '/orders/missing', headers: { 'x-request-id': 'r-404' } });
     expect(res.statusCode).toBe(404);

@@ -1,6 +1,7 @@
 import fastifyStatic, { type FastifyStaticOptions } from '@fastify/static';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { codeForStatus, reasonPhrase } from '../errors/error-codes';
 import { fromFrameworkError } from '../errors/error-response';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../request-id/request-id';
 
@@ -37,6 +38,22 @@ export class KitFastifyAdapter extends FastifyAdapter {
       requestIdHeader: false,
       // pino-http (through nestjs-pino) does the request logging.
       logger: false,
+      // Errors of Fastify's router (a malformed URL, a path parameter past maxParamLength) come
+      // before any hook or Nest: answered here in the shared shape, without echoing the path.
+      frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
+        const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+        void reply
+          .header(REQUEST_ID_HEADER, request.id)
+          .code(status)
+          .send({
+            statusCode: status,
+            error: reasonPhrase(status),
+            message:
+              status === 414 ? 'A path segment of the URL is too long' : 'The URL is malformed',
+            code: codeForStatus(status),
+            requestId: request.id,
+          });
+      },
     });
     this.bodyLimit = options.bodyLimit;
     const fastify = this.getInstance();

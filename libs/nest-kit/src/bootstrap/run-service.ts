@@ -19,7 +19,8 @@ export interface RunServiceOptions<S extends z.ZodObject> {
 
 /**
  * The whole of a `main.ts`: validate config, build the app, listen. Any failure prints one line
- * to stderr and sets exit code 1 instead of an unhandled rejection with a Nest stack.
+ * (one per bad variable) to stderr and sets exit code 1 instead of an unhandled rejection with a
+ * Nest stack.
  */
 export async function runService<S extends z.ZodObject>(
   options: RunServiceOptions<S>,
@@ -35,7 +36,12 @@ export async function runService<S extends z.ZodObject>(
     return app;
   } catch (error) {
     const prefix = service ? `${service}: ` : '';
-    process.stderr.write(`${prefix}failed to start: ${describeFailure(error)}\n`);
+    // One line per bad variable, so each one shows on its own in logs.
+    const lines =
+      error instanceof ConfigValidationError
+        ? error.issues.map((i) => `Invalid configuration: ${i.variable}: ${i.reason}`)
+        : [describeFailure(error)];
+    process.stderr.write(lines.map((line) => `${prefix}failed to start: ${line}\n`).join(''));
     process.exitCode = 1;
     await app?.close().catch(() => undefined);
     return undefined;

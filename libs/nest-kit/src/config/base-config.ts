@@ -22,6 +22,8 @@ export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BODY_LIMIT_BYTES: envInt({ min: 1 }).default(1024 * 1024),
   SHUTDOWN_GRACE_MS: envInt({ min: 0, max: 10 * 60 * 1000 }).default(10_000),
+  /** Bearer token the Prometheus scraper presents to `GET /metrics` (required by the gateway). */
+  METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
 });
 
 export type BaseConfig = z.output<typeof baseConfigSchema>;

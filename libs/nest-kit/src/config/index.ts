@@ -2,3 +2,4 @@ export * from './base-config';
 export * from './config.tokens';
 export * from './env';
 export * from './load-config';
+export * from './development-secrets';

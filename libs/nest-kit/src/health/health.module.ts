@@ -3,15 +3,14 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import {
   DEFAULT_HEALTH_TIMEOUT_MS,
+  HEALTH_OPTIONS,
+  type HealthModuleOptions,
   type HealthIndicatorDefinition,
   type ProbeFactoryResult,
 } from './health.types';
 import { DependencyHealthService, HEALTH_PROBES, type ResolvedProbe } from './health.service';
 
-export interface HealthModuleOptions {
-  /** Dependencies `GET /health` pings; `GET /health/live` never consults them. */
-  readonly indicators?: readonly HealthIndicatorDefinition[];
-}
+export type { HealthModuleOptions };
 
 /** `GET /health` (readiness) and `GET /health/live` (liveness). */
 @Module({})
@@ -30,7 +29,11 @@ export class HealthModule {
         ...indicators.flatMap((indicator) => indicator.imports ?? []),
       ],
       controllers: [HealthController],
-      providers: [probesProvider(indicators), DependencyHealthService],
+      providers: [
+        probesProvider(indicators),
+        DependencyHealthService,
+        { provide: HEALTH_OPTIONS, useValue: options },
+      ],
       exports: [DependencyHealthService],
     };
   }

@@ -30,3 +30,15 @@ export interface HealthIndicatorDefinition {
 }
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 1000;
+
+export interface HealthModuleOptions {
+  /** Dependencies `GET /health` pings; `GET /health/live` never consults them. */
+  readonly indicators?: readonly HealthIndicatorDefinition[];
+  /**
+   * Answer with each dependency's up/down only, never its messages (which may name internal
+   * URLs or addresses): for an app whose /health is public, such as the gateway.
+   */
+  readonly redact?: boolean;
+}
+
+export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');

@@ -1,2 +1,3 @@
 export * from './validation';
 export * from './page-query.dto';
+export * from './decimal-int';

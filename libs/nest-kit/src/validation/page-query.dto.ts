@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { DecimalInt } from './decimal-int';
 
 /**
  * `?page=&limit=` of every list endpoint (DESIGN §5: lists answer `{items, total, page, limit}`).
@@ -9,7 +9,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000, default: 1 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInt()
   @IsInt()
   @Min(1)
   @Max(10_000)
@@ -17,7 +17,7 @@ export class PageQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInt()
   @IsInt()
   @Min(1)
   @Max(100)

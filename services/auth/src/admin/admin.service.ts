@@ -1,6 +1,7 @@
 import type { AuthUser, UserRole } from '@commerce/contracts';
 import { MetricsService } from '@commerce/nest-kit';
 import { Injectable } from '@nestjs/common';
+import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from '../common/auth-errors';
 import { UserDto } from '../users/users.dto';
 import type { UserEntity } from '../users/users.entity';
@@ -14,6 +15,7 @@ export class AdminService {
   constructor(
     private readonly users: UsersService,
     private readonly metrics: MetricsService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async list(page: number, limit: number, email?: string): Promise<UserListDto> {
@@ -23,8 +25,11 @@ export class AdminService {
 
   /**
    * Grants or removes `role` on `targetId`. The actor's current roles decide (a demoted admin
-   * loses the power at once, not when the token expires); the target sees the change in its next
-   * token. Unknown target: 404, checked before anything changes.
+   * loses the power at once, not when the token expires). A removal also revokes every live
+   * access token of the target (their jtis, which every verifier checks), so a role taken away
+   * is gone at once; the refresh token stays valid and its next token carries the roles as they
+   * are now. A grant shows in the next token. Unknown target: 404, checked before anything
+   * changes.
    */
   async changeRole(
     actor: AuthUser,
@@ -46,6 +51,8 @@ export class AdminService {
       change === 'grant'
         ? await this.users.grantRole(targetId, role)
         : await this.users.removeRole(targetId, role);
+    // After the update: a token issued from here on already carries the new roles.
+    if (change === 'remove') await this.sessions.revokeAccessTokensOf(targetId);
     this.metrics.recordBusinessOperation(`role_${change}`, 'success');
     return UserDto.of(user);
   }

@@ -1,5 +1,5 @@
-import { Role } from '@commerce/contracts';
-import { Roles } from '@commerce/nest-kit';
+import { ServiceClient } from '@commerce/contracts';
+import { ServiceClients } from '@commerce/nest-kit';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserDto } from '../users/users.dto';
@@ -11,7 +11,7 @@ import { InternalUserPageDto, InternalUsersQueryDto } from './internal.dto';
  */
 @ApiTags('internal')
 @Controller('internal/users')
-@Roles(Role.SERVICE)
+@ServiceClients(ServiceClient.notifications)
 export class InternalController {
   constructor(private readonly users: UsersService) {}
 

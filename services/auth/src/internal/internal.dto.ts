@@ -1,6 +1,7 @@
+import { DecimalInt } from '@commerce/nest-kit';
 import { USER_ROLES, type UserRole } from '@commerce/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { UserDto } from '../users/users.dto';
 
@@ -12,7 +13,7 @@ export class InternalUsersQueryDto {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 500 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInt()
   @IsInt()
   @Min(1)
   @Max(1000)

@@ -1,37 +1,58 @@
+import { clientAddressKey } from '@commerce/nest-kit';
+
 /** Limits on failed sign-in attempts (login and client credentials). */
 export interface LockoutLimits {
-  /** Attempts allowed per account in one window; the next one locks the account. */
-  readonly maxPerAccount: number;
-  /** Same per client address, with a higher ceiling (a shop's NAT carries many customers). */
+  /** Attempts per (account, client address) in one window; the next one locks that pair only. */
+  readonly maxPerAccountAndIp: number;
+  /** Attempts per client address across accounts (a shop's NAT carries many customers). */
   readonly maxPerIp: number;
+  /**
+   * Attempts per account from all addresses before the account is slowed down (one attempt per
+   * `slowdownMs`): far above `maxPerAccountAndIp`, and never a lock, so a stranger spreading
+   * guesses over many addresses cannot keep the owner out.
+   */
+  readonly slowdownAfterPerAccount: number;
+  readonly slowdownMs: number;
   readonly windowMs: number;
   readonly lockoutMs: number;
 }
 
-export type LockScope = 'account' | 'ip';
+export type LockScope = 'pair' | 'ip';
+
+export interface AttemptCounts {
+  /** Attempts of this account from this address (undefined: not counted, e.g. a service account). */
+  readonly pair?: number;
+  readonly ip: number;
+  /** Attempts of this account from all addresses (undefined: not counted). */
+  readonly account?: number;
+}
 
 export type AttemptDecision =
-  { readonly allowed: true } | { readonly allowed: false; readonly lock: readonly LockScope[] };
+  | { readonly allowed: true; readonly slowDown: boolean }
+  | { readonly allowed: false; readonly lock: readonly LockScope[] };
 
 /**
  * After counting an attempt (counters include attempts still being checked, so parallel guesses
- * cannot slip past the limit): allowed while both counts are within their limit; otherwise the
- * scopes over their limit get locked.
+ * cannot slip past the limit): the pair or address over its limit gets locked; an account over
+ * its ceiling is only slowed down.
  */
 export function decideAttempt(
-  accountCount: number,
-  ipCount: number,
-  limits: Pick<LockoutLimits, 'maxPerAccount' | 'maxPerIp'>,
+  counts: AttemptCounts,
+  limits: Pick<LockoutLimits, 'maxPerAccountAndIp' | 'maxPerIp' | 'slowdownAfterPerAccount'>,
 ): AttemptDecision {
   const lock: LockScope[] = [];
-  if (accountCount > limits.maxPerAccount) lock.push('account');
-  if (ipCount > limits.maxPerIp) lock.push('ip');
-  return lock.length === 0 ? { allowed: true } : { allowed: false, lock };
+  if (counts.pair !== undefined && counts.pair > limits.maxPerAccountAndIp) lock.push('pair');
+  if (counts.ip > limits.maxPerIp) lock.push('ip');
+  if (lock.length > 0) return { allowed: false, lock };
+  return {
+    allowed: true,
+    slowDown: counts.account !== undefined && counts.account > limits.slowdownAfterPerAccount,
+  };
 }
 
 /**
  * Remaining lock time from the PTTLs of the lock keys (Redis: -2 missing, -1 no expiry), or
- * undefined when neither is locked. A lock without expiry counts as a full lockout.
+ * undefined when none is locked. A lock without expiry counts as a full lockout.
  */
 export function remainingLockMs(pttls: readonly number[], lockoutMs: number): number | undefined {
   let remaining: number | undefined;
@@ -47,9 +68,7 @@ export function retryAfterSeconds(ms: number): number {
   return Math.max(1, Math.ceil(ms / 1000));
 }
 
-/** `::ffff:10.0.0.1` -> `10.0.0.1`, so one client is one counter whatever the socket family. */
+/** The counter key of a client address: IPv4 as is, IPv6 by its /64 (one subscriber's block). */
 export function normaliseIp(ip: string | undefined): string {
-  if (!ip) return 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return (mapped?.[1] ?? ip).toLowerCase();
+  return clientAddressKey(ip);
 }

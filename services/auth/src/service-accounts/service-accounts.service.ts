@@ -40,8 +40,8 @@ export class ServiceAccountsService {
     clientSecret: string,
     ip: string | undefined,
   ): Promise<ServiceTokenDto> {
-    // Failed attempts count toward the same limits as logins.
-    const ticket = await this.throttle.attempt('service_token', `client:${clientId}`, ip);
+    // Counted per client address only: wrong secrets throttle the guesser, never the account.
+    const ticket = await this.throttle.attempt('service_token', { kind: 'service', clientId }, ip);
     const account = this.accounts.get(clientId);
     if (!secretMatches(account, clientSecret)) {
       this.metrics.recordBusinessOperation('service_token', 'failure');

@@ -51,7 +51,7 @@ export class SessionsService {
 
   async login(email: string, password: string, ip: string | undefined): Promise<TokenPairDto> {
     const normalised = normaliseEmail(email);
-    const ticket = await this.throttle.attempt('login', normalised, ip);
+    const ticket = await this.throttle.attempt('login', { kind: 'user', email: normalised }, ip);
     const user = await this.users.findByEmail(normalised);
     // An unknown email costs the same argon2 work as a wrong password.
     const valid = user
@@ -164,6 +164,22 @@ export class SessionsService {
     );
     if (row) await this.revokeFamily(row.family_id, 'logout');
     this.metrics.recordBusinessOperation('logout', 'success');
+  }
+
+  /** Revokes every live access token issued to `userId` (its refresh tokens stay valid). */
+  async revokeAccessTokensOf(userId: string): Promise<void> {
+    const rows = await this.dataSource.query<
+      { access_jti: string; access_expires_at: Date; now: Date }[]
+    >(
+      `select t.access_jti, t.access_expires_at, now() as now
+         from refresh_tokens t join refresh_families f on f.id = t.family_id
+        where f.user_id = $1 and t.access_expires_at > now()`,
+      [userId],
+    );
+    await this.revokeJtis(
+      rows.map((r) => ({ jti: r.access_jti, expiresAt: r.access_expires_at })),
+      rows[0]?.now ?? new Date(),
+    );
   }
 
   private async issuePair(

@@ -50,13 +50,13 @@ export class AuthTestEnvironment {
       // Cheap hashes: the tests are about behaviour, not cost.
       ARGON2_MEMORY_KIB: '4096',
       ARGON2_TIME_COST: '1',
-      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_IP: '3',
       LOGIN_MAX_FAILURES_PER_IP: '1000',
       LOGIN_FAILURE_WINDOW_SECONDS: '60',
       LOGIN_LOCKOUT_SECONDS: '2',
       SUPER_ADMIN_EMAIL: SUPER_ADMIN.email,
       SUPER_ADMIN_PASSWORD: SUPER_ADMIN.password,
-      SERVICE_ACCOUNTS: `activities:${SERVICE_SECRET}`,
+      SERVICE_ACCOUNTS: `activities:${SERVICE_SECRET},notifications:${SERVICE_SECRET}`,
       ...env,
     });
     const app = await createApp(AppModule, {

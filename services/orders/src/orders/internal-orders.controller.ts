@@ -1,6 +1,6 @@
-import { type AuthUser, OrderStatus, Role } from '@commerce/contracts';
+import { type AuthUser, OrderStatus, ServiceClient } from '@commerce/contracts';
 import { CheckoutClient } from '../checkout/checkout-client';
-import { CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
+import { CurrentUser, ErrorResponseDto, ServiceClients } from '@commerce/nest-kit';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
@@ -36,7 +36,6 @@ interface StatusReply {
  */
 @ApiTags('internal')
 @Controller('internal/orders')
-@Roles(Role.SERVICE)
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 export class InternalOrdersController {
   constructor(
@@ -45,6 +44,7 @@ export class InternalOrdersController {
   ) {}
 
   @Post(':id/payment-events')
+  @ServiceClients(ServiceClient.payments)
   @HttpCode(200)
   @ApiOperation({
     summary: 'A payment settled by the provider (webhook): wakes the checkout waiting for it',
@@ -66,6 +66,7 @@ export class InternalOrdersController {
   }
 
   @Post()
+  @ServiceClients(ServiceClient.activities)
   @ApiOperation({
     summary: 'Create a PENDING order from the customer’s cart (idempotent per idempotencyKey)',
   })
@@ -91,6 +92,7 @@ export class InternalOrdersController {
   }
 
   @Get(':id')
+  @ServiceClients(ServiceClient.activities)
   @ApiOperation({ summary: 'Any order' })
   @ApiOkResponse({ type: OrderDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
@@ -99,6 +101,7 @@ export class InternalOrdersController {
   }
 
   @Post(':id/transition')
+  @ServiceClients(ServiceClient.activities)
   @HttpCode(200)
   @ApiOperation({ summary: 'Move the order along the status machine (in-workflow steps)' })
   @ApiOkResponse({ type: OrderDto })
@@ -117,6 +120,7 @@ export class InternalOrdersController {
   }
 
   @Post(':id/confirm')
+  @ServiceClients(ServiceClient.activities)
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm: CONFIRMING -> COMPLETED' })
   @ApiOkResponse({ type: OrderDto })
@@ -135,6 +139,7 @@ export class InternalOrdersController {
   }
 
   @Post(':id/fail')
+  @ServiceClients(ServiceClient.activities)
   @HttpCode(200)
   @ApiOperation({ summary: 'Fail the order with a reason' })
   @ApiOkResponse({ type: OrderDto })
@@ -153,6 +158,7 @@ export class InternalOrdersController {
   }
 
   @Post(':id/cancel')
+  @ServiceClients(ServiceClient.activities)
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel the order with a reason (until it is COMPLETED)' })
   @ApiOkResponse({ type: OrderDto })

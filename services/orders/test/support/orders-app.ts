@@ -91,8 +91,9 @@ export class OrdersTestEnvironment {
     return { id, token: this.token(id) };
   }
 
-  serviceToken(): string {
-    return this.token('activities', ['SERVICE']);
+  /** A SERVICE token of `clientId` (the internal routes grant each caller by its client id). */
+  serviceToken(clientId = 'activities'): string {
+    return this.token(clientId, ['SERVICE']);
   }
 
   request<T = Record<string, unknown>>(

@@ -5,6 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiProduces,
   ApiPropertyOptional,
   ApiResponse,
@@ -34,6 +35,7 @@ export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Get(':orderId')
+  @ApiParam({ name: 'orderId', format: 'uuid' })
   @ApiOperation({
     summary: 'The invoice of an order, PDF by default or HTML (owner, ADMIN or SUPER_ADMIN)',
   })

@@ -1,5 +1,5 @@
-import { Role } from '@commerce/contracts';
-import { ErrorResponseDto, Roles } from '@commerce/nest-kit';
+import { ServiceClient } from '@commerce/contracts';
+import { ErrorResponseDto, ServiceClients } from '@commerce/nest-kit';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
@@ -25,7 +25,7 @@ interface StatusReply {
  */
 @ApiTags('internal')
 @Controller('internal/payments')
-@Roles(Role.SERVICE)
+@ServiceClients(ServiceClient.activities)
 @ApiResponse({ status: 400, type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 export class InternalPaymentsController {
   constructor(private readonly payments: PaymentsService) {}

@@ -1,5 +1,5 @@
-import { Role } from '@commerce/contracts';
-import { Roles } from '@commerce/nest-kit';
+import { ServiceClient } from '@commerce/contracts';
+import { ServiceClients } from '@commerce/nest-kit';
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import {
   ApiOkResponse,
@@ -45,7 +45,7 @@ export class CallsQueryDto {
  */
 @ApiTags('internal')
 @Controller('internal/payments/test-provider')
-@Roles(Role.SERVICE)
+@ServiceClients(ServiceClient.activities)
 export class TestProviderController {
   constructor(private readonly provider: TestModePaymentProvider) {}
 

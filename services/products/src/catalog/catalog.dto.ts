@@ -1,6 +1,6 @@
-import { PageQueryDto } from '@commerce/nest-kit';
+import { PageQueryDto, DecimalInt } from '@commerce/nest-kit';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -78,7 +78,7 @@ export class ListProductsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ minimum: 0, description: 'Minor units' })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInt()
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
@@ -86,7 +86,7 @@ export class ListProductsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ minimum: 0, description: 'Minor units' })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInt()
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)

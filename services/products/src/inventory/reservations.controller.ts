@@ -1,5 +1,5 @@
-import { INTERNAL_PREFIX, Role } from '@commerce/contracts';
-import { ErrorResponseDto, Roles } from '@commerce/nest-kit';
+import { INTERNAL_PREFIX, ServiceClient } from '@commerce/contracts';
+import { ErrorResponseDto, ServiceClients } from '@commerce/nest-kit';
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -24,7 +24,7 @@ import { InventoryService } from './inventory.service';
 @ApiTags('internal')
 @ApiExtraModels(OutOfStockDetailDto)
 @Controller(`${INTERNAL_PREFIX.replace(/^\//, '')}/inventory/reservations`)
-@Roles(Role.SERVICE)
+@ServiceClients(ServiceClient.activities)
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'VALIDATION_FAILED' })
 export class ReservationsController {
   constructor(private readonly inventory: InventoryService) {}

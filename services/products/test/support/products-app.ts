@@ -79,7 +79,7 @@ export class RunningProducts {
   ) {
     this.admin = issuer.token([Role.CUSTOMER, Role.ADMIN]);
     this.customer = issuer.token([Role.CUSTOMER]);
-    this.service = issuer.token([Role.SERVICE]);
+    this.service = issuer.token([Role.SERVICE], 'activities');
   }
 
   request<T = Record<string, unknown>>(

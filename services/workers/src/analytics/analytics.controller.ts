@@ -1,6 +1,12 @@
-import { ANALYTICS_EVENT_TYPES, Role } from '@commerce/contracts';
+import { ANALYTICS_EVENT_TYPES, Role, ServiceClient } from '@commerce/contracts';
 import { AnalyticsPublisher } from '@commerce/analytics-publisher';
-import { AppError, ErrorResponseDto, InjectConfig, Roles } from '@commerce/nest-kit';
+import {
+  AppError,
+  ErrorResponseDto,
+  InjectConfig,
+  Roles,
+  ServiceClients,
+} from '@commerce/nest-kit';
 import { Body, Controller, Get, HttpCode, Logger, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -24,7 +30,7 @@ import { resolveRange } from './summary-range';
  */
 @ApiTags('internal')
 @Controller('internal/analytics')
-@Roles(Role.SERVICE)
+@ServiceClients(ServiceClient.activities)
 export class InternalAnalyticsController {
   private readonly logger = new Logger(InternalAnalyticsController.name);
 
