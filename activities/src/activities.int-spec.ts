@@ -76,7 +76,7 @@ describe('checkout activities over HTTP', () => {
         payments: services.url,
         orders: services.url,
         notifications: services.url,
-        workers: services.url,
+        analytics: services.url,
       },
       timeoutMs: 2_000,
     });

@@ -45,7 +45,7 @@ describe('createActivities', () => {
       payments: caller,
       orders: caller,
       notifications: caller,
-      workers: caller,
+      analytics: caller,
     });
     expect(Object.keys(activities).sort()).toEqual([
       'authorizePayment',
@@ -392,7 +392,7 @@ describe('order activities', () => {
 describe('notification activities', () => {
   it('sends one email per order and template', async () => {
     const stub = stubCaller('notifications', { status: 201, body: {} });
-    await createNotificationActivities(stub.caller, stubCaller('workers').caller).notifyCustomer({
+    await createNotificationActivities(stub.caller, stubCaller('analytics').caller).notifyCustomer({
       ...ctx,
       customerId: 'c-1',
       email: 'c@example.com',
@@ -413,8 +413,8 @@ describe('notification activities', () => {
     });
   });
 
-  it('hands the order outcome to the workers service, keyed by the event id', async () => {
-    const workers = stubCaller('workers', { status: 202, body: {} });
+  it('hands the order outcome to the analytics service, keyed by the event id', async () => {
+    const analytics = stubCaller('analytics', { status: 202, body: {} });
     const event = {
       id: `order.completed:${orderId}`,
       type: 'order.completed' as const,
@@ -427,12 +427,12 @@ describe('notification activities', () => {
     };
     await createNotificationActivities(
       stubCaller('notifications').caller,
-      workers.caller,
+      analytics.caller,
     ).recordOrderOutcome({
       ...ctx,
       event,
     });
-    expect(workers.requests[0]).toMatchObject({
+    expect(analytics.requests[0]).toMatchObject({
       method: 'POST',
       path: '/internal/analytics/events',
       idempotencyKey: event.id,
@@ -446,7 +446,7 @@ describe('notification activities', () => {
       refused('notifications', 400, 'VALIDATION_FAILED', 'to must be an email'),
     );
     const error = await thrown(
-      createNotificationActivities(stub.caller, stubCaller('workers').caller).notifyCustomer({
+      createNotificationActivities(stub.caller, stubCaller('analytics').caller).notifyCustomer({
         ...ctx,
         customerId: 'c-1',
         email: 'nope',
@@ -466,7 +466,7 @@ describe('notification activities', () => {
     });
     const stub = stubCaller('notifications', timeout);
     const error = await thrown(
-      createNotificationActivities(stub.caller, stubCaller('workers').caller).notifyCustomer({
+      createNotificationActivities(stub.caller, stubCaller('analytics').caller).notifyCustomer({
         ...ctx,
         customerId: 'c',
         email: 'c@example.com',

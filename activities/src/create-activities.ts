@@ -11,8 +11,8 @@ export interface ActivityDeps {
   payments: ServiceCaller;
   orders: ServiceCaller;
   notifications: ServiceCaller;
-  /** The workers service (analytics events). */
-  workers: ServiceCaller;
+  /** The analytics service (analytics events). */
+  analytics: ServiceCaller;
 }
 
 /**
@@ -24,6 +24,6 @@ export function createActivities(deps: ActivityDeps): CheckoutActivities {
     ...createInventoryActivities(deps.products),
     ...createPaymentActivities(deps.payments),
     ...createOrderActivities(deps.orders),
-    ...createNotificationActivities(deps.notifications, deps.workers),
+    ...createNotificationActivities(deps.notifications, deps.analytics),
   };
 }

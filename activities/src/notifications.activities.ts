@@ -10,11 +10,11 @@ export const notificationKey = (template: string, orderId: string) => `${templat
 /**
  * Customer notifications through the notifications service (task queue `notifications`). The
  * service delivers (through its email queue); the activity only records the request, idempotently.
- * The order's analytics event goes to the workers service, which enqueues it for its processor.
+ * The order's analytics event goes to the analytics service, which enqueues it for its processor.
  */
 export function createNotificationActivities(
   notifications: ServiceCaller,
-  workers: ServiceCaller,
+  analytics: ServiceCaller,
 ): NotificationActivities {
   return {
     async notifyCustomer(input: NotifyCustomerInput & { locale?: string }): Promise<void> {
@@ -42,7 +42,7 @@ export function createNotificationActivities(
     async recordOrderOutcome(input: ActivityContext & { event: OrderOutcomeEvent }): Promise<void> {
       await callService({
         activity: 'recordOrderOutcome',
-        client: workers,
+        client: analytics,
         input,
         method: 'POST',
         path: '/internal/analytics/events',

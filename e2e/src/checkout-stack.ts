@@ -24,6 +24,7 @@ export interface CheckoutStack {
     | 'payments'
     | 'notifications'
     | 'workers'
+    | 'analytics'
     | 'checkoutWorker'
     | 'paymentsWorker'
     | 'domainWorker'
@@ -39,7 +40,7 @@ export interface CheckoutStack {
 }
 
 /**
- * The whole shop as separate processes, each from its build: the six services, the gateway and
+ * The whole shop as separate processes, each from its build: the seven services, the gateway and
  * the Temporal workers split as production splits them (the checkout workflows; the payments
  * activities alone, so a fault test can kill them; the other activity queues together). Each
  * service gets its own scratch database, Mongo database and Redis prefixes.
@@ -69,6 +70,7 @@ export async function startCheckoutStack(
     payments: await port(),
     notifications: await port(),
     workers: await port(),
+    analytics: await port(),
     checkoutWorker: await port(),
     paymentsWorker: await port(),
     domainWorker: await port(),
@@ -143,14 +145,23 @@ export async function startCheckoutStack(
       ...extra('notifications'),
     },
   );
+  // The analytics read model: the workers process hosts its processor, the analytics API reads it.
+  const analyticsDb = await db('analytics');
   const workers = new AppProcess('workers', 'services/workers', ports.workers, {
     MONGO_URL: mongoUrl,
     REDIS_URL: testEndpoints.redisUrl,
     QUEUE_PREFIX: queuePrefix,
-    DATABASE_URL: await db('analytics'),
+    DATABASE_URL: analyticsDb,
     AUTH_JWKS_URL: jwks,
     SMTP_URL: `smtp://${testEndpoints.smtp.host}:${testEndpoints.smtp.port}`,
     ...extra('workers'),
+  });
+  const analytics = new AppProcess('analytics', 'services/analytics', ports.analytics, {
+    REDIS_URL: testEndpoints.redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    DATABASE_URL: analyticsDb,
+    AUTH_JWKS_URL: jwks,
+    ...extra('analytics'),
   });
   const temporalWorker = (name: string, workerPort: number, roles: string) =>
     new AppProcess(name, 'temporal', workerPort, {
@@ -161,7 +172,7 @@ export async function startCheckoutStack(
       ORDERS_URL: url('orders'),
       PAYMENTS_URL: url('payments'),
       NOTIFICATIONS_URL: url('notifications'),
-      WORKERS_URL: url('workers'),
+      ANALYTICS_URL: url('analytics'),
       SERVICE_CLIENT_ID: 'activities',
       SERVICE_CLIENT_SECRET: secrets.activities,
       WORKER_SHUTDOWN_GRACE_MS: '2000',
@@ -177,13 +188,14 @@ export async function startCheckoutStack(
   );
   const gateway = new AppProcess('gateway', 'gateway', ports.gateway, {
     REDIS_URL: testEndpoints.redisUrl,
-    UPSTREAMS: 'auth,products,orders,payments,notifications,workers',
+    UPSTREAMS: 'auth,products,orders,payments,notifications,workers,analytics',
     AUTH_URL: url('auth'),
     PRODUCTS_URL: url('products'),
     ORDERS_URL: url('orders'),
     PAYMENTS_URL: url('payments'),
     NOTIFICATIONS_URL: url('notifications'),
     WORKERS_URL: url('workers'),
+    ANALYTICS_URL: url('analytics'),
     RATE_LIMIT_PREFIX: `${uniqueName('e2e-rl')}:`,
     RATE_LIMIT_DEFAULT_LIMIT: '1000000',
     RATE_LIMIT_ADDRESS_LIMIT: '1000000',
@@ -198,6 +210,7 @@ export async function startCheckoutStack(
     payments,
     notifications,
     workers,
+    analytics,
     checkoutWorker,
     paymentsWorker,
     domainWorker,
@@ -212,6 +225,7 @@ export async function startCheckoutStack(
     await Promise.all([products.start(), orders.start(), payments.start(), notifications.start()]);
     await Promise.all([
       workers.start(),
+      analytics.start(),
       checkoutWorker.start(60_000),
       paymentsWorker.start(),
       domainWorker.start(),

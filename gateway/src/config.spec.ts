@@ -34,6 +34,12 @@ describe('gateway config', () => {
         timeoutMs: 5000,
         bodyLimitBytes: 1048576,
       },
+      {
+        name: 'analytics',
+        baseUrl: 'http://127.0.0.1:3008',
+        timeoutMs: 5000,
+        bodyLimitBytes: 1048576,
+      },
     ]);
     expect(jwksUrl(config)).toBe('http://127.0.0.1:3001/auth/.well-known/jwks.json');
   });

@@ -95,6 +95,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
     'payments',
     'notifications',
     'workers',
+    'analytics',
   ]),
   AUTH_URL: upstreamUrl('auth'),
   PRODUCTS_URL: upstreamUrl('products'),
@@ -102,6 +103,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   PAYMENTS_URL: upstreamUrl('payments'),
   NOTIFICATIONS_URL: upstreamUrl('notifications'),
   WORKERS_URL: upstreamUrl('workers'),
+  ANALYTICS_URL: upstreamUrl('analytics'),
   /** Time for an upstream to answer with its headers (and between body chunks) -> 504. */
   UPSTREAM_TIMEOUT_MS: millis(5000),
   AUTH_TIMEOUT_MS: optionalMillis(),
@@ -110,6 +112,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   PAYMENTS_TIMEOUT_MS: optionalMillis(),
   NOTIFICATIONS_TIMEOUT_MS: optionalMillis(),
   WORKERS_TIMEOUT_MS: optionalMillis(),
+  ANALYTICS_TIMEOUT_MS: optionalMillis(),
   UPSTREAM_CONNECT_TIMEOUT_MS: millis(2000),
   /** Per-upstream body limits; default: the service's own default (ServiceBodyLimit). */
   AUTH_BODY_LIMIT_BYTES: optionalBytes(),
@@ -118,6 +121,7 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   PAYMENTS_BODY_LIMIT_BYTES: optionalBytes(),
   NOTIFICATIONS_BODY_LIMIT_BYTES: optionalBytes(),
   WORKERS_BODY_LIMIT_BYTES: optionalBytes(),
+  ANALYTICS_BODY_LIMIT_BYTES: optionalBytes(),
   /** Kept-alive connections per upstream origin. */
   UPSTREAM_CONNECTIONS: envInt({ min: 1, max: 10_000 }).default(128),
 
@@ -181,6 +185,7 @@ const URL_KEYS = {
   payments: 'PAYMENTS_URL',
   notifications: 'NOTIFICATIONS_URL',
   workers: 'WORKERS_URL',
+  analytics: 'ANALYTICS_URL',
 } as const satisfies Record<ServiceName, keyof GatewayConfig>;
 
 const TIMEOUT_KEYS = {
@@ -190,6 +195,7 @@ const TIMEOUT_KEYS = {
   payments: 'PAYMENTS_TIMEOUT_MS',
   notifications: 'NOTIFICATIONS_TIMEOUT_MS',
   workers: 'WORKERS_TIMEOUT_MS',
+  analytics: 'ANALYTICS_TIMEOUT_MS',
 } as const satisfies Record<ServiceName, keyof GatewayConfig>;
 
 const BODY_LIMIT_KEYS = {
@@ -199,6 +205,7 @@ const BODY_LIMIT_KEYS = {
   payments: 'PAYMENTS_BODY_LIMIT_BYTES',
   notifications: 'NOTIFICATIONS_BODY_LIMIT_BYTES',
   workers: 'WORKERS_BODY_LIMIT_BYTES',
+  analytics: 'ANALYTICS_BODY_LIMIT_BYTES',
 } as const satisfies Record<ServiceName, keyof GatewayConfig>;
 
 /** The enabled upstreams, in SERVICE_NAMES order. */

@@ -24,7 +24,7 @@ export function activitiesFor(role: Exclude<WorkerRole, 'checkout'>, config: Wor
       orders: config.ORDERS_URL,
       payments: config.PAYMENTS_URL,
       notifications: config.NOTIFICATIONS_URL,
-      workers: config.WORKERS_URL,
+      analytics: config.ANALYTICS_URL,
     },
     timeoutMs: config.SERVICE_TIMEOUT_MS,
     userAgent: `commerce-temporal-worker/${role}`,
@@ -37,6 +37,6 @@ export function activitiesFor(role: Exclude<WorkerRole, 'checkout'>, config: Wor
     case TaskQueue.orders:
       return createOrderActivities(clients.orders);
     case TaskQueue.notifications:
-      return createNotificationActivities(clients.notifications, clients.workers);
+      return createNotificationActivities(clients.notifications, clients.analytics);
   }
 }

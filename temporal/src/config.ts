@@ -67,8 +67,8 @@ export const workerConfigSchema = baseConfigSchema
     ORDERS_URL: httpUrl().default(`http://127.0.0.1:${ServicePort.orders}`),
     PAYMENTS_URL: httpUrl().default(`http://127.0.0.1:${ServicePort.payments}`),
     NOTIFICATIONS_URL: httpUrl().default(`http://127.0.0.1:${ServicePort.notifications}`),
-    /** The workers service (analytics events of the checkout). */
-    WORKERS_URL: httpUrl().default(`http://127.0.0.1:${ServicePort.workers}`),
+    /** The analytics service (analytics events of the checkout); WORKERS_URL before it existed. */
+    ANALYTICS_URL: httpUrl().default(`http://127.0.0.1:${ServicePort.analytics}`),
     /** Client-credentials account of the activities (auth's SERVICE_ACCOUNTS). */
     SERVICE_CLIENT_ID: z.string().min(1).default('activities'),
     SERVICE_CLIENT_SECRET: z.string().min(1).default('dev-activities-secret'),

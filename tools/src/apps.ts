@@ -70,6 +70,13 @@ export const APPS: AppSpec[] = [
     urls: { 'Workers (BullMQ) health': 'http://127.0.0.1:3006/health' },
   },
   {
+    // The analytics API; its processor runs inside the workers process in development.
+    name: 'analytics',
+    dir: 'services/analytics',
+    port: 3008,
+    urls: { 'Analytics service': 'http://127.0.0.1:3008/docs' },
+  },
+  {
     // Development runs every worker role in one process; production runs one role per process.
     name: 'temporal-worker',
     dir: 'temporal',

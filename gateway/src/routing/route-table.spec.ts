@@ -24,6 +24,9 @@ describe('resolveRoute', () => {
       service: 'notifications',
     });
     expect(resolveRoute('GET', '/api/admin/analytics/summary')).toMatchObject({
+      service: 'analytics',
+    });
+    expect(resolveRoute('GET', '/api/admin/queues/api/queues')).toMatchObject({
       service: 'workers',
     });
     expect(resolveRoute('GET', '/api/ordersx')).toEqual({ kind: 'not-found', reason: 'unknown' });

@@ -1,7 +1,7 @@
 /**
  * Analytics events (BullMQ queue `analytics`). Producers: the checkout workflow's best-effort step
  * (order completed / cancelled / failed), the catalog (product viewed), the orders service (cart
- * created, checkout started). The workers process folds them into a read model; `id` makes each
+ * created, checkout started). The analytics processor folds them into a read model; `id` makes each
  * event count once however often it is delivered.
  */
 

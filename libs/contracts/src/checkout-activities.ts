@@ -101,8 +101,8 @@ export interface NotificationActivities {
   /** Idempotent per order and template. */
   notifyCustomer(input: NotifyCustomerInput): Promise<void>;
   /**
-   * Hands the order's outcome to the analytics pipeline (the workers' internal route, which
-   * enqueues it with the event's id as job id). Best effort, idempotent per event id.
+   * Hands the order's outcome to the analytics pipeline (the analytics service's internal route,
+   * which enqueues it with the event's id as job id). Best effort, idempotent per event id.
    */
   recordOrderOutcome(input: ActivityContext & { event: OrderOutcomeEvent }): Promise<void>;
 }

@@ -7,6 +7,7 @@ export const ServicePort = {
   payments: 3004,
   notifications: 3005,
   workers: 3006,
+  analytics: 3008,
 } as const;
 export type ServiceName = Exclude<keyof typeof ServicePort, 'gateway'>;
 
@@ -22,6 +23,7 @@ export const ServiceBodyLimit: Record<ServiceName, number> = {
   payments: 1024 * 1024,
   notifications: 1024 * 1024,
   workers: 1024 * 1024,
+  analytics: 1024 * 1024,
 };
 
 /**
@@ -42,7 +44,7 @@ export const ROUTE_OWNERS: readonly { prefix: string; service: ServiceName }[] =
   { prefix: '/invoices', service: 'payments' },
   { prefix: '/notifications', service: 'notifications' },
   { prefix: '/admin/campaigns', service: 'notifications' },
-  { prefix: '/admin/analytics', service: 'workers' },
+  { prefix: '/admin/analytics', service: 'analytics' },
   { prefix: '/admin/queues', service: 'workers' },
 ];
 

@@ -57,6 +57,8 @@ export interface ChildAppOptions {
   readonly name: string;
   /** The app's folder from the repository root: runs `<dir>/dist/main.js`. */
   readonly dir: string;
+  /** Another entrypoint of the app, under `<dir>/dist` (`processors.main.js`). */
+  readonly entry?: string;
   readonly port: number;
   /** The app's environment (PORT is added); nothing of this process's is passed on but PATH and HOME. */
   readonly env: Record<string, string>;
@@ -97,7 +99,7 @@ export class ChildApp {
 
   /** Starts the app and waits until its health path answers; fails with its output if it exits. */
   static async start(options: ChildAppOptions): Promise<ChildApp> {
-    const main = join(REPO_ROOT, options.dir, 'dist', 'main.js');
+    const main = join(REPO_ROOT, options.dir, 'dist', options.entry ?? 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     const child = spawn(process.execPath, [main], {
       cwd: REPO_ROOT,

@@ -1,4 +1,5 @@
 export * from './endpoints';
+export * from './eventually';
 export * from './mailpit';
 export * from './names';
 export * from './postgres';

@@ -1,3 +1,4 @@
+import { type AnalyticsProcessorConfig, AnalyticsProcessorsModule } from '@commerce/analytics';
 import {
   APP_CONFIG,
   type CreateAppOptions,
@@ -7,25 +8,22 @@ import {
 import { Module } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { DataSource } from 'typeorm';
-import { AnalyticsModule } from './analytics/analytics.module';
 import type { WorkersConfig } from './config';
 import { MONGO_CONNECTION, MongoModule } from './database/mongo.module';
 import { DeliveryRedisModule } from './database/redis.module';
-import { WorkersPostgresModule } from './database/postgres.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { EmailModule } from './email/email.module';
 import { QueuesModule } from './queues/queues.module';
 
 /**
- * The workers process: one module per BullMQ queue (transactional email, campaign email,
- * analytics), plus a look at all of them (Bull Board, queue gauges). Over HTTP: the analytics
- * routes, Bull Board, and the kit's /health and /metrics.
+ * The workers process: one module per BullMQ queue (transactional email, campaign email, and the
+ * analytics context's processor, hosted from @commerce/analytics), plus a look at all of them
+ * (Bull Board, queue gauges). Over HTTP: Bull Board, and the kit's /health and /metrics.
  */
 @Module({
   imports: [
     MongoModule,
     DeliveryRedisModule,
-    WorkersPostgresModule,
     // App-wide: every route needs a verified token unless @Public (the kit's /health, /metrics).
     KitAuthModule.forRootAsync({
       inject: [APP_CONFIG],
@@ -36,11 +34,15 @@ import { QueuesModule } from './queues/queues.module';
     }),
     EmailModule,
     CampaignsModule,
-    AnalyticsModule,
+    AnalyticsProcessorsModule,
     QueuesModule,
   ],
 })
 export class AppModule {}
+
+// The analytics processor reads its variables from this process's config.
+const _hostsAnalytics: AnalyticsProcessorConfig = {} as WorkersConfig;
+void _hostsAnalytics;
 
 /** What the workers process adds to the kit; main.ts and the tests share it. */
 export function workersAppOptions(config: WorkersConfig): Omit<CreateAppOptions, 'config'> {
@@ -65,7 +67,7 @@ export function workersAppOptions(config: WorkersConfig): Omit<CreateAppOptions,
     },
     openApi: {
       title: 'Workers',
-      description: 'BullMQ processors (email, analytics) and the analytics routes.',
+      description: 'BullMQ processors (email, campaign email, analytics) and Bull Board.',
       version: '0.1.0',
     },
   };

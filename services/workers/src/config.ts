@@ -1,3 +1,4 @@
+import { analyticsProcessorEnv } from '@commerce/analytics';
 import { JWKS_PATH, QUEUE_PREFIX, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
 import {
   type ConfigOf,
@@ -31,21 +32,12 @@ export const workersConfigSchema = baseConfigSchema.extend({
     'mongodb://127.0.0.1:27017/commerce_notifications',
   ),
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  /** The auth service's JWKS, which verifies access tokens (internal and admin routes). */
+  /** The auth service's JWKS, which verifies access tokens (Bull Board). */
   AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
     `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,
   ),
-  /** The analytics read model (PostgreSQL, migrated at start). */
-  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-    'postgres://postgres@127.0.0.1:5432/commerce_analytics',
-  ),
-  DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
-  /** Analytics jobs one process applies at once. */
-  ANALYTICS_CONCURRENCY: envInt({ min: 1, max: 1000 }).default(10),
-  /** Longest range (in days, both ends included) GET /admin/analytics/summary accepts. */
-  ANALYTICS_MAX_RANGE_DAYS: envInt({ min: 1, max: 3660 }).default(366),
-  /** How long POST /internal/analytics/events waits for Redis before answering 503. */
-  ANALYTICS_ENQUEUE_TIMEOUT_MS: envInt({ min: 50, max: 60_000 }).default(2000),
+  /** The analytics processor's read model and concurrency (see services/analytics/README.md). */
+  ...analyticsProcessorEnv,
   /** Prefix of the BullMQ keys; the producers (notifications service) must use the same one. */
   QUEUE_PREFIX: envQueuePrefix().default(QUEUE_PREFIX),
   /** `smtp://[user:pass@]host:port` (STARTTLS when offered) or `smtps://` (TLS from the start). */

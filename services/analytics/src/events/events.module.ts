@@ -1,25 +1,18 @@
 import { AnalyticsPublisher } from '@commerce/analytics-publisher';
 import { APP_CONFIG } from '@commerce/nest-kit';
 import { Logger, Module } from '@nestjs/common';
-import type { WorkersConfig } from '../config';
-import { AdminAnalyticsController, InternalAnalyticsController } from './analytics.controller';
-import { AnalyticsProcessor } from './analytics.processor';
-import { AnalyticsStore } from './analytics.store';
+import type { AnalyticsConfig } from '../config';
+import { InternalAnalyticsController } from './events.controller';
 
-/**
- * The `analytics` queue: the internal route producers post events to, the processor folding them
- * into the PostgreSQL read model, and the admin summary over it.
- */
+/** The internal route producers post events to, which puts them on the `analytics` queue. */
 @Module({
-  controllers: [InternalAnalyticsController, AdminAnalyticsController],
+  controllers: [InternalAnalyticsController],
   providers: [
-    AnalyticsStore,
-    AnalyticsProcessor,
     {
       // The route reports a failed enqueue (503) so the caller retries: always enabled.
       provide: AnalyticsPublisher,
       inject: [APP_CONFIG],
-      useFactory: (config: WorkersConfig) =>
+      useFactory: (config: AnalyticsConfig) =>
         new AnalyticsPublisher({
           redisUrl: config.REDIS_URL,
           prefix: config.QUEUE_PREFIX,
@@ -29,6 +22,5 @@ import { AnalyticsStore } from './analytics.store';
         }),
     },
   ],
-  exports: [AnalyticsProcessor],
 })
-export class AnalyticsModule {}
+export class EventsModule {}

@@ -51,7 +51,7 @@ const productViewed = z.strictObject({
   userId: ref.optional(),
 });
 
-/** Every analytics event the workers accept, told apart by `type`; unknown fields are refused. */
+/** Every analytics event the service accepts, told apart by `type`; unknown fields are refused. */
 export const analyticsEventSchema = z.discriminatedUnion('type', [
   orderOutcome,
   checkoutStarted,

@@ -9,15 +9,17 @@ import {
   requestJson,
   testEndpoints,
   uniqueName,
+  eventually,
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AnalyticsProcessor } from '../src/analytics/analytics.processor';
-import { AppModule, workersAppOptions } from '../src/app.module';
-import { workersConfigSchema } from '../src/config';
-import { waitUntil } from './support/workers-env';
+import { AppModule, analyticsAppOptions } from '../src/app.module';
+import { analyticsConfigSchema, analyticsProcessorsConfigSchema } from '../src/config';
+import { AnalyticsProcessor } from '../src/processor/analytics.processor';
+import { AnalyticsProcessorsModule } from '../src/processor/analytics-processors.module';
+import { analyticsProcessorsAppOptions } from '../src/processors.app';
 
 interface Summary {
   from: string;
@@ -40,44 +42,46 @@ const DAY2 = '2026-01-06';
 describe('analytics (real PostgreSQL and Redis)', () => {
   const issuer = new TestTokenIssuer();
   const prefix = uniqueName('qa');
-  const mongoUrl = testEndpoints.mongoUrl(uniqueName('wka'));
-  const apps: NestFastifyApplication[] = [];
+  /** Processor apps running now: the tests stop and start them, the API keeps running. */
+  const processors: NestFastifyApplication[] = [];
+  let api: NestFastifyApplication | undefined;
   let db: ScratchDatabase;
   let sql: Client;
   let queue: Queue;
   let url: string;
   const service = () => issuer.token([Role.SERVICE], 'activities');
   const admin = () => issuer.token([Role.CUSTOMER, Role.ADMIN]);
+  const shared = () => ({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    REDIS_URL: testEndpoints.redisUrl,
+    QUEUE_PREFIX: prefix,
+    DATABASE_URL: db.url,
+  });
 
+  /** The processor entrypoint's app, as processors.main.ts builds it, in this process. */
   async function start(env: Record<string, string> = {}): Promise<NestFastifyApplication> {
-    const config = loadConfig(workersConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      MONGO_URL: mongoUrl,
-      REDIS_URL: testEndpoints.redisUrl,
-      QUEUE_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      AUTH_JWKS_URL: issuer.jwksUrl,
+    const config = loadConfig(analyticsProcessorsConfigSchema, {
+      ...shared(),
       ANALYTICS_CONCURRENCY: '8',
       WORKER_LOCK_DURATION_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
       WORKER_SHUTDOWN_GRACE_MS: '3000',
       ...env,
     });
-    const app = await createApp(AppModule, {
-      ...workersAppOptions(config),
+    const app = await createApp(AnalyticsProcessorsModule, {
+      ...analyticsProcessorsAppOptions(config),
       config,
       metrics: { defaultMetrics: false },
       shutdownHooks: false,
     });
-    apps.push(app);
-    ({ url } = await listen(app, { host: '127.0.0.1', port: 0 }));
+    processors.push(app);
     await app.get(AnalyticsProcessor).waitUntilReady();
     return app;
   }
 
   async function stop(app: NestFastifyApplication): Promise<void> {
-    apps.splice(apps.indexOf(app), 1);
+    processors.splice(processors.indexOf(app), 1);
     await app.close();
   }
 
@@ -111,7 +115,7 @@ describe('analytics (real PostgreSQL and Redis)', () => {
 
   /** Waits until every event id is in the read model and the queue is idle. */
   const settled = (ids: string[]) =>
-    waitUntil(`${ids.length} events to be applied`, async () => {
+    eventually(`${ids.length} events to be applied`, async () => {
       const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
       const pending = Object.values(counts).reduce((a, b) => a + b, 0);
       return pending === 0 && (await applied(ids)) === ids.length;
@@ -141,12 +145,24 @@ describe('analytics (real PostgreSQL and Redis)', () => {
       connection: { url: testEndpoints.redisUrl },
       prefix,
     });
+    // The API, as main.ts builds it: the internal route, the summary, /health.
+    const config = loadConfig(analyticsConfigSchema, {
+      ...shared(),
+      AUTH_JWKS_URL: issuer.jwksUrl,
+    });
+    api = await createApp(AppModule, {
+      ...analyticsAppOptions(config),
+      config,
+      metrics: { defaultMetrics: false },
+      shutdownHooks: false,
+    });
+    ({ url } = await listen(api, { host: '127.0.0.1', port: 0 }));
     await start();
     await sql.connect();
   });
 
   afterAll(async () => {
-    await Promise.allSettled(apps.map((app) => app.close()));
+    await Promise.allSettled([...processors, ...(api ? [api] : [])].map((app) => app.close()));
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close().catch(() => undefined);
     await sql?.end().catch(() => undefined);
@@ -323,7 +339,7 @@ describe('analytics (real PostgreSQL and Redis)', () => {
 
   it('applies events enqueued while no worker runs once one starts, and loses none on a restart', async () => {
     const day = '2026-02-03';
-    const running = apps[0]!;
+    const running = processors[0]!;
     await stop(running);
     // Enqueued while nothing consumes the queue: straight to Redis, as the producers do.
     const views: AnalyticsEvent[] = Array.from({ length: 40 }, (_, i) => ({
@@ -343,7 +359,7 @@ describe('analytics (real PostgreSQL and Redis)', () => {
 
     // A worker that is closed while it works, then another one.
     const first = await start({ ANALYTICS_CONCURRENCY: '2' });
-    await waitUntil(
+    await eventually(
       'some events to be applied',
       async () => (await applied(views.map((v) => v.id))) > 0,
     );
@@ -370,7 +386,7 @@ describe('analytics (real PostgreSQL and Redis)', () => {
       customerId: 'c-dead',
     };
     // No processor of ours runs while a worker that never finishes takes the job.
-    await stop(apps[0]!);
+    await stop(processors[0]!);
     let taken = false;
     const doomed = new Worker(
       QueueName.analytics,
@@ -388,7 +404,7 @@ describe('analytics (real PostgreSQL and Redis)', () => {
       },
     );
     await queue.add(event.type, event, { jobId: analyticsJobId(event.id), attempts: 3 });
-    await waitUntil('the doomed worker to take the job', () => taken);
+    await eventually('the doomed worker to take the job', () => taken);
     // As if its process were killed: the lock is no longer renewed and nothing completes the job.
     await doomed.close(true);
     expect(await applied([event.id])).toBe(0);

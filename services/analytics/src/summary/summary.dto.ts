@@ -94,9 +94,3 @@ export class AnalyticsSummaryDto {
   @ApiProperty({ type: FunnelDto }) funnel!: FunnelDto;
   @ApiProperty({ type: ProductViewsDto }) productViews!: ProductViewsDto;
 }
-
-export class EventAcceptedDto {
-  @ApiProperty({ description: 'The event id' }) id!: string;
-  @ApiProperty({ description: 'The BullMQ job applying it (the same for a repeated event)' })
-  jobId!: string;
-}

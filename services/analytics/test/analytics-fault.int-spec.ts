@@ -1,40 +1,108 @@
 import { analyticsJobId } from '@commerce/analytics-publisher';
 import { type AnalyticsEvent, QueueName, Role } from '@commerce/contracts';
-import { TestTokenIssuer, requestJson, testEndpoints } from '@commerce/testing';
+import { createApp, listen, loadConfig } from '@commerce/nest-kit';
+import {
+  ChildApp,
+  type ScratchDatabase,
+  TestTokenIssuer,
+  buildProject,
+  createScratchDatabase,
+  eventually,
+  freePort,
+  requestJson,
+  testEndpoints,
+  uniqueName,
+} from '@commerce/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { WorkersTestEnvironment, buildWorkers, waitUntil } from './support/workers-env';
+import { AppModule, analyticsAppOptions } from '../src/app.module';
+import { analyticsConfigSchema } from '../src/config';
 
 const DAY = '2026-03-09';
 const ORDERS = 1500;
 const VIEWS = 1500;
 
 /**
- * The analytics read model across a kill -9 of the workers process while it applies events, with
- * part of the events delivered a second time under new job ids: every event counts exactly once.
+ * The analytics read model across a kill -9 of the processor process (dist/processors.main.js, as
+ * deployed alone) while it applies events, with part of the events delivered a second time under
+ * new job ids: every event counts exactly once. The summary is read from the API.
  */
-describe('analytics across a killed workers process (real PostgreSQL and Redis)', () => {
-  const env = new WorkersTestEnvironment();
+describe('analytics across a killed processor process (real PostgreSQL and Redis)', () => {
   const issuer = new TestTokenIssuer();
+  const prefix = uniqueName('qf');
+  const children: ChildApp[] = [];
+  let db: ScratchDatabase;
   let queue: Queue;
   let sql: Client;
+  let api: NestFastifyApplication | undefined;
+  let apiUrl: string;
+
+  const spawnProcessor = async (): Promise<ChildApp> => {
+    const child = await ChildApp.start({
+      name: 'analytics-processors',
+      dir: 'services/analytics',
+      entry: 'processors.main.js',
+      port: await freePort(),
+      env: {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        REDIS_URL: testEndpoints.redisUrl,
+        QUEUE_PREFIX: prefix,
+        DATABASE_URL: db.url,
+        ANALYTICS_CONCURRENCY: '16',
+        WORKER_LOCK_DURATION_MS: '2000',
+        WORKER_STALLED_INTERVAL_MS: '1000',
+        WORKER_SHUTDOWN_GRACE_MS: '5000',
+      },
+      healthPath: '/health',
+      startTimeoutMs: 20_000,
+    });
+    children.push(child);
+    return child;
+  };
 
   beforeAll(async () => {
-    await Promise.all([buildWorkers(), env.setUp(), issuer.start()]);
+    const [database] = await Promise.all([
+      createScratchDatabase('analytics_fault'),
+      buildProject('@commerce/analytics'),
+      issuer.start(),
+    ]);
+    db = database;
     queue = new Queue(QueueName.analytics, {
       connection: { url: testEndpoints.redisUrl },
-      prefix: env.prefix,
+      prefix,
     });
-    sql = new Client({ connectionString: env.analyticsDb.url });
+    sql = new Client({ connectionString: db.url });
     await sql.connect();
+    const config = loadConfig(analyticsConfigSchema, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: testEndpoints.redisUrl,
+      QUEUE_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      AUTH_JWKS_URL: issuer.jwksUrl,
+    });
+    api = await createApp(AppModule, {
+      ...analyticsAppOptions(config),
+      config,
+      metrics: { defaultMetrics: false },
+      shutdownHooks: false,
+    });
+    ({ url: apiUrl } = await listen(api, { host: '127.0.0.1', port: 0 }));
   }, 300_000);
-  afterEach(() => env.stopWorkers());
+  afterEach(async () => {
+    const running = children.splice(0);
+    for (const child of running) child.process.kill('SIGTERM');
+    await Promise.all(running.map((child) => child.exited));
+  });
   afterAll(async () => {
+    await api?.close();
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     await sql?.end().catch(() => undefined);
-    await env.tearDown();
+    await db?.drop();
     await issuer.stop();
   });
 
@@ -76,9 +144,8 @@ describe('analytics across a killed workers process (real PostgreSQL and Redis)'
       })),
     );
 
-    const workerEnv = { ANALYTICS_CONCURRENCY: '16', AUTH_JWKS_URL: issuer.jwksUrl };
-    const first = await env.spawnWorker(workerEnv);
-    await waitUntil(
+    const first = await spawnProcessor();
+    await eventually(
       'a third of the events to be applied',
       async () => (await applied()) >= 1000,
       60_000,
@@ -101,8 +168,8 @@ describe('analytics across a killed workers process (real PostgreSQL and Redis)'
       })),
     );
 
-    const second = await env.spawnWorker(workerEnv);
-    await waitUntil(
+    const second = await spawnProcessor();
+    await eventually(
       'every event to be applied and the queue to be idle',
       async () => {
         const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
@@ -118,7 +185,7 @@ describe('analytics across a killed workers process (real PostgreSQL and Redis)'
       revenue: { currency: string; amount: number; orders: number }[];
       topProducts: { productId: string; units: number; revenue: number }[];
       productViews: { total: number };
-    }>(second.url, 'GET', `/admin/analytics/summary?from=${DAY}&to=${DAY}`, {
+    }>(apiUrl, 'GET', `/admin/analytics/summary?from=${DAY}&to=${DAY}`, {
       token: issuer.token([Role.CUSTOMER, Role.ADMIN]),
     });
     expect(res.status).toBe(200);

@@ -1,11 +1,11 @@
 import { type AnalyticsEvent, QueueName } from '@commerce/contracts';
 import { InjectConfig, MetricsService } from '@commerce/nest-kit';
+import { QueueWorker } from '@commerce/queue-worker';
 import { Injectable } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
-import type { WorkersConfig } from '../config';
-import { QueueWorker } from '../queues/queue-worker';
-import { parseAnalyticsEvent } from './analytics-event.schema';
-import { type ApplyOutcome, AnalyticsStore } from './analytics.store';
+import type { AnalyticsProcessorConfig } from '../config';
+import { parseAnalyticsEvent } from '../events/analytics-event.schema';
+import { type ApplyOutcome, AnalyticsStore } from '../read-model/analytics.store';
 
 /**
  * Applies the `analytics` queue to the read model (ANALYTICS_CONCURRENCY jobs at once). Each job
@@ -14,12 +14,16 @@ import { type ApplyOutcome, AnalyticsStore } from './analytics.store';
  * fails for good (retrying cannot fix it).
  */
 @Injectable()
-export class AnalyticsProcessor extends QueueWorker<AnalyticsEvent, ApplyOutcome> {
+export class AnalyticsProcessor extends QueueWorker<
+  AnalyticsEvent,
+  ApplyOutcome,
+  AnalyticsProcessorConfig
+> {
   protected readonly queueName = QueueName.analytics;
   protected readonly concurrency: number;
 
   constructor(
-    @InjectConfig() config: WorkersConfig,
+    @InjectConfig() config: AnalyticsProcessorConfig,
     metrics: MetricsService,
     private readonly store: AnalyticsStore,
   ) {

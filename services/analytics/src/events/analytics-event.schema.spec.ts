@@ -1,6 +1,6 @@
 import { AppError } from '@commerce/nest-kit';
 import { parseAnalyticsEvent, requireAnalyticsEvent } from './analytics-event.schema';
-import { productTotals, utcDay } from './analytics.store';
+import { productTotals, utcDay } from '../read-model/analytics.store';
 
 const completed = {
   id: 'order.completed:o-1',

@@ -1,27 +1,17 @@
-import { ANALYTICS_EVENT_TYPES, Role, ServiceClient } from '@commerce/contracts';
+import { ANALYTICS_EVENT_TYPES, ServiceClient } from '@commerce/contracts';
 import { AnalyticsPublisher } from '@commerce/analytics-publisher';
-import {
-  AppError,
-  ErrorResponseDto,
-  InjectConfig,
-  Roles,
-  ServiceClients,
-} from '@commerce/nest-kit';
-import { Body, Controller, Get, HttpCode, Logger, Post, Query } from '@nestjs/common';
+import { AppError, ErrorResponseDto, ServiceClients } from '@commerce/nest-kit';
+import { Body, Controller, HttpCode, Logger, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
-  ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { WorkersConfig } from '../config';
 import { requireAnalyticsEvent } from './analytics-event.schema';
-import { AnalyticsSummaryDto, EventAcceptedDto, SummaryQueryDto } from './analytics.dto';
-import { AnalyticsStore } from './analytics.store';
-import { resolveRange } from './summary-range';
+import { EventAcceptedDto } from './events.dto';
 
 /**
  * Backend-only (never proxied by the gateway): producers that cannot reach Redis themselves, the
@@ -72,33 +62,5 @@ export class InternalAnalyticsController {
         cause: error,
       });
     }
-  }
-}
-
-/** The read model for operators. */
-@ApiTags('admin')
-@Controller('admin/analytics')
-@Roles(Role.ADMIN, Role.SUPER_ADMIN)
-export class AdminAnalyticsController {
-  constructor(
-    private readonly store: AnalyticsStore,
-    @InjectConfig() private readonly config: WorkersConfig,
-  ) {}
-
-  @Get('summary')
-  @ApiOperation({
-    summary: 'Orders, revenue, top products, funnel and product views over a range of UTC days',
-    description:
-      'Both ends are included; `to` defaults to today and `from` to 29 days before `to`. The ' +
-      'range may cover at most ANALYTICS_MAX_RANGE_DAYS days (366 by default).',
-  })
-  @ApiOkResponse({ type: AnalyticsSummaryDto })
-  @ApiBadRequestResponse({
-    type: ErrorResponseDto,
-    description: 'VALIDATION_FAILED (bad day, from after to, range too long, top out of 1..100)',
-  })
-  summary(@Query() query: SummaryQueryDto): Promise<AnalyticsSummaryDto> {
-    const range = resolveRange(query, this.config.ANALYTICS_MAX_RANGE_DAYS);
-    return this.store.summary({ ...range, top: query.top });
   }
 }
