@@ -205,6 +205,11 @@ describe('analytics across a killed processor process (real PostgreSQL and Redis
     console.log(
       `[analytics fault] applied before the kill: ${atKill}/${events.length}; jobs held by the dead process: ${held}`,
     );
+    // The processor entrypoint alone serves /health (checked at its start) and /metrics.
+    const metrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /business_operations_total\{[^}]*operation="job\.analytics"[^}]*status="applied"[^}]*\} [1-9]/,
+    );
     expect(second.output()).not.toMatch(/"level":(50|60)/);
   }, 300_000);
 });
