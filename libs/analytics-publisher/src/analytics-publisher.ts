@@ -11,7 +11,7 @@ export function analyticsJobId(eventId: string): string {
   return `analytics-${createHash('sha256').update(eventId).digest('hex').slice(0, 40)}`;
 }
 
-/** Retries, back-off and retention of every analytics job (producers and the workers route). */
+/** Retries, back-off and retention of every analytics job (producers and the analytics route). */
 export const ANALYTICS_JOB_OPTIONS: Readonly<Omit<JobsOptions, 'jobId'>> = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },
@@ -23,7 +23,7 @@ export const ANALYTICS_JOB_OPTIONS: Readonly<Omit<JobsOptions, 'jobId'>> = {
 
 export interface AnalyticsPublisherOptions {
   readonly redisUrl: string;
-  /** Prefix of the BullMQ keys; the workers process must use the same one. */
+  /** Prefix of the BullMQ keys; the analytics processor must use the same one. */
   readonly prefix: string;
   /** When false, `publish` does nothing (and opens no connection). */
   readonly enabled?: boolean;
@@ -64,7 +64,7 @@ const WARN_EVERY_MS = 10_000;
 
 /**
  * Puts analytics events on the `analytics` queue. `enqueue` reports failures (for a caller whose
- * answer depends on it, such as the workers' internal route); `publish` is best effort for request
+ * answer depends on it, such as the analytics internal route); `publish` is best effort for request
  * handlers: it never throws, never takes longer than the timeout, and is meant to be left running
  * (`void publisher.publish(event)`), so a Redis outage costs the caller nothing.
  */

@@ -6,9 +6,9 @@ import { envBool, envInt, envQueuePrefix, envUrl } from '@commerce/nest-kit';
  * Documented in the README of each such service (products, orders).
  */
 export const analyticsPublisherEnv = {
-  /** Prefix of the BullMQ keys; the workers process must use the same one. */
+  /** Prefix of the BullMQ keys; the analytics processor must use the same one. */
   QUEUE_PREFIX: envQueuePrefix().default(QUEUE_PREFIX),
-  /** Redis of the `analytics` queue (the workers' REDIS_URL) when it is not REDIS_URL. */
+  /** Redis of the `analytics` queue (the analytics processor's) when it is not REDIS_URL. */
   ANALYTICS_REDIS_URL: envUrl(['redis:', 'rediss:']).optional(),
   /** Publish analytics events to the `analytics` queue. */
   ANALYTICS_ENABLED: envBool().default(true),
