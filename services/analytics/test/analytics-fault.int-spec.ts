@@ -1,6 +1,5 @@
 import { analyticsJobId } from '@commerce/analytics-publisher';
 import { type AnalyticsEvent, QueueName, Role } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
   ChildApp,
   type ScratchDatabase,
@@ -17,8 +16,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AppModule, analyticsAppOptions } from '../src/app.module';
-import { analyticsConfigSchema } from '../src/config';
+import { FAST_WORKER_ENV, startApi, worldEnv } from './support/analytics-apps';
 
 const DAY = '2026-03-09';
 const ORDERS = 1500;
@@ -46,14 +44,10 @@ describe('analytics across a killed processor process (real PostgreSQL and Redis
       entry: 'processors.main.js',
       port: await freePort(),
       env: {
-        NODE_ENV: 'test',
+        ...worldEnv({ databaseUrl: db.url, prefix }),
         LOG_LEVEL: 'warn',
-        REDIS_URL: testEndpoints.redisUrl,
-        QUEUE_PREFIX: prefix,
-        DATABASE_URL: db.url,
         ANALYTICS_CONCURRENCY: '16',
-        WORKER_LOCK_DURATION_MS: '2000',
-        WORKER_STALLED_INTERVAL_MS: '1000',
+        ...FAST_WORKER_ENV,
         WORKER_SHUTDOWN_GRACE_MS: '5000',
       },
       healthPath: '/health',
@@ -76,21 +70,7 @@ describe('analytics across a killed processor process (real PostgreSQL and Redis
     });
     sql = new Client({ connectionString: db.url });
     await sql.connect();
-    const config = loadConfig(analyticsConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      REDIS_URL: testEndpoints.redisUrl,
-      QUEUE_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-    });
-    api = await createApp(AppModule, {
-      ...analyticsAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    ({ url: apiUrl } = await listen(api, { host: '127.0.0.1', port: 0 }));
+    ({ app: api, url: apiUrl } = await startApi({ databaseUrl: db.url, prefix }, issuer.jwksUrl));
   }, 300_000);
   afterEach(async () => {
     const running = children.splice(0);

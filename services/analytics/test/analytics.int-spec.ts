@@ -1,6 +1,5 @@
 import { analyticsJobId } from '@commerce/analytics-publisher';
 import { type AnalyticsEvent, QueueName, Role } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
   type Reply,
   type ScratchDatabase,
@@ -15,11 +14,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AppModule, analyticsAppOptions } from '../src/app.module';
-import { analyticsConfigSchema, analyticsProcessorsConfigSchema } from '../src/config';
-import { AnalyticsProcessor } from '../src/processor/analytics.processor';
-import { AnalyticsProcessorsModule } from '../src/processor/analytics-processors.module';
-import { analyticsProcessorsAppOptions } from '../src/processors.app';
+import { FAST_WORKER_ENV, startApi, startProcessors } from './support/analytics-apps';
 
 interface Summary {
   from: string;
@@ -51,32 +46,17 @@ describe('analytics (real PostgreSQL and Redis)', () => {
   let url: string;
   const service = () => issuer.token([Role.SERVICE], 'activities');
   const admin = () => issuer.token([Role.CUSTOMER, Role.ADMIN]);
-  const shared = () => ({
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    REDIS_URL: testEndpoints.redisUrl,
-    QUEUE_PREFIX: prefix,
-    DATABASE_URL: db.url,
-  });
+  const world = () => ({ databaseUrl: db.url, prefix });
 
-  /** The processor entrypoint's app, as processors.main.ts builds it, in this process. */
+  /** A processor app, as processors.main.ts builds it, in this process. */
   async function start(env: Record<string, string> = {}): Promise<NestFastifyApplication> {
-    const config = loadConfig(analyticsProcessorsConfigSchema, {
-      ...shared(),
+    const app = await startProcessors(world(), {
       ANALYTICS_CONCURRENCY: '8',
-      WORKER_LOCK_DURATION_MS: '2000',
-      WORKER_STALLED_INTERVAL_MS: '1000',
+      ...FAST_WORKER_ENV,
       WORKER_SHUTDOWN_GRACE_MS: '3000',
       ...env,
     });
-    const app = await createApp(AnalyticsProcessorsModule, {
-      ...analyticsProcessorsAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
     processors.push(app);
-    await app.get(AnalyticsProcessor).waitUntilReady();
     return app;
   }
 
@@ -145,18 +125,8 @@ describe('analytics (real PostgreSQL and Redis)', () => {
       connection: { url: testEndpoints.redisUrl },
       prefix,
     });
-    // The API, as main.ts builds it: the internal route, the summary, /health.
-    const config = loadConfig(analyticsConfigSchema, {
-      ...shared(),
-      AUTH_JWKS_URL: issuer.jwksUrl,
-    });
-    api = await createApp(AppModule, {
-      ...analyticsAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    ({ url } = await listen(api, { host: '127.0.0.1', port: 0 }));
+    // The API: the internal route, the summary, /health.
+    ({ app: api, url } = await startApi(world(), issuer.jwksUrl));
     await start();
     await sql.connect();
   });
