@@ -68,15 +68,27 @@ export default tseslint.config(
               sourceTag: 'scope:shared',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'],
             },
-            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // The workflow package's messages (signals, query, updates, search attributes) are its
+            // public face: the orders service (its client), the launcher that registers the
+            // attributes and the e2e tests import them from it.
+            {
+              sourceTag: 'scope:tooling',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow'],
+            },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:shared'] },
+            {
+              sourceTag: 'scope:service',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow'],
+            },
             // A host (services/workers) runs queue processors of bounded contexts: besides shared
             // libraries it imports only a context's package (its exported processors module).
             { sourceTag: 'scope:host', onlyDependOnLibsWithTags: ['scope:shared', 'type:context'] },
             { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:activity', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+            {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow'],
+            },
             {
               sourceTag: 'scope:bench',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling', 'scope:e2e'],

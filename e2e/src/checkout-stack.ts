@@ -62,7 +62,18 @@ export async function startCheckoutStack(
     workers: uniqueName('workers-secret'),
     notifications: uniqueName('notifications-secret'),
   };
-  const port = async () => freePort();
+  // Distinct ports: the kernel can hand a port it just released to the next ask (payments and the
+  // payments worker once got the same one, and the worker's failed start went unnoticed).
+  const taken = new Set<number>();
+  const port = async (): Promise<number> => {
+    for (;;) {
+      const candidate = await freePort();
+      if (!taken.has(candidate)) {
+        taken.add(candidate);
+        return candidate;
+      }
+    }
+  };
   const ports = {
     auth: await port(),
     products: await port(),
@@ -80,6 +91,9 @@ export async function startCheckoutStack(
   const jwks = `${url('auth')}/auth/.well-known/jwks.json`;
   const mongoUrl = testEndpoints.mongoUrl(uniqueName('e2e_notifications').replace(/-/g, '_'));
   const queuePrefix = uniqueName('e2e-q');
+  // This stack's own task queues: workflows another stack (or a developer's) left running on the
+  // shared dev server never reach these workers, nor these workflows theirs.
+  const taskQueuePrefix = `${uniqueName('e2e')}.`;
   const extra = (name: string) => options.env?.[name] ?? {};
 
   const auth = new AppProcess('auth', 'services/auth', ports.auth, {
@@ -112,6 +126,7 @@ export async function startCheckoutStack(
     PRODUCTS_URL: url('products'),
     QUEUE_PREFIX: queuePrefix,
     TEMPORAL_ADDRESS: testEndpoints.temporalAddress,
+    TEMPORAL_TASK_QUEUE_PREFIX: taskQueuePrefix,
     CHECKOUT_REVIEW_THRESHOLD: String(options.reviewThreshold ?? 1_000_000),
     CHECKOUT_REVIEW_TIMEOUT_MS: '300000',
     CHECKOUT_PAYMENT_ACTION_TIMEOUT_MS: '300000',
@@ -167,6 +182,7 @@ export async function startCheckoutStack(
     new AppProcess(name, 'temporal', workerPort, {
       WORKER_ROLES: roles,
       TEMPORAL_ADDRESS: testEndpoints.temporalAddress,
+      TEMPORAL_TASK_QUEUE_PREFIX: taskQueuePrefix,
       AUTH_URL: url('auth'),
       PRODUCTS_URL: url('products'),
       ORDERS_URL: url('orders'),

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkoutWorkflowId, QueueName, SearchAttribute } from '@commerce/contracts';
+import { checkoutWorkflowId, QueueName } from '@commerce/contracts';
 import { connectTestTemporal, MailSink, temporalCli, testEndpoints } from '@commerce/testing';
+import { SearchAttribute } from '@commerce/workflows';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Queue } from 'bullmq';
 import {

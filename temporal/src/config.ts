@@ -5,6 +5,7 @@ import {
   baseConfigSchema,
   envInt,
   envPort,
+  envTaskQueuePrefix,
   envUrl,
 } from '@commerce/nest-kit';
 import { z } from 'zod';
@@ -48,6 +49,8 @@ export const workerConfigSchema = baseConfigSchema
     WORKER_ROLES: roles.default([...WORKER_ROLES]),
     TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** Prefix of every task queue this worker polls; the same as the orders service's. */
+    TEMPORAL_TASK_QUEUE_PREFIX: envTaskQueuePrefix(),
     /**
      * A workflow bundle built ahead of time (npm run build writes temporal/dist/workflows.bundle.js).
      * Production must set it or use that default; without a bundle, development bundles at start.

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { taskQueueName } from '@commerce/contracts';
 import { InjectConfig, ROOT_LOGGER } from '@commerce/nest-kit';
 import {
   Inject,
@@ -79,7 +80,7 @@ export class TemporalWorkers implements OnApplicationBootstrap, BeforeApplicatio
     const common = {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: role,
+      taskQueue: taskQueueName(role, config.TEMPORAL_TASK_QUEUE_PREFIX),
       shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE_MS,
     };
     if (role === 'checkout') {

@@ -16,16 +16,12 @@
  */
 import {
   analyticsEventId,
-  approveOrderSignal,
-  approveOrderUpdate,
   type ApproveOrderSignal,
-  cancelOrderSignal,
   type CheckoutInput,
   type CheckoutResult,
   type CheckoutState,
   type CheckoutStep,
   CheckoutFailureType,
-  getStatusQuery,
   type InventoryActivities,
   type NotificationActivities,
   NotificationTemplate,
@@ -33,13 +29,11 @@ import {
   type OrderActivities,
   OrderStatus,
   type PaymentActivities,
-  paymentConfirmedSignal,
-  rejectOrderSignal,
-  rejectOrderUpdate,
   type RejectOrderSignal,
   type ReviewDecisionAck,
-  SearchAttribute,
   TaskQueue,
+  taskQueueName,
+  taskQueuePrefixOf,
 } from '@commerce/contracts';
 import {
   ActivityFailure,
@@ -52,79 +46,95 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import {
+  approveOrderSignal,
+  approveOrderUpdate,
+  cancelOrderSignal,
+  getStatusQuery,
+  paymentConfirmedSignal,
+  rejectOrderSignal,
+  rejectOrderUpdate,
+  SearchAttribute,
+} from './checkout.definitions';
 
 /** The revised order of steps (issue 13); see the header for why a patch. */
 export const AUTHORISE_FIRST = 'authorise-before-review';
 
-// One proxy per domain, each on its own task queue so each domain's worker scales on its own.
-// Business refusals arrive as non-retryable ApplicationFailures; everything else is retried by
-// these policies (never forever: every policy has a maximum).
-const inventory = proxyActivities<InventoryActivities>({
-  taskQueue: TaskQueue.inventory,
-  startToCloseTimeout: '10s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 20,
-  },
-});
-
-const payments = proxyActivities<PaymentActivities>({
-  taskQueue: TaskQueue.payments,
-  // A provider call may be slow; the payments service times out and answers 503 before this.
-  startToCloseTimeout: '45s',
-  // The activity heartbeats while its call is in flight: a worker that dies mid-charge is noticed
-  // in seconds, and the retry (same idempotency key) picks up the payment the service recorded.
-  heartbeatTimeout: '5s',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 15,
-  },
-});
-
-// Recording the outcome (status moves, confirm, fail, cancel) retries until it succeeds: giving up
-// would leave money or stock in doubt, so while the orders service is down the checkout waits and
-// finishes when it is back. Only a non-retryable refusal (an illegal move) ends an attempt.
-const orders = proxyActivities<OrderActivities>({
-  taskQueue: TaskQueue.orders,
-  startToCloseTimeout: '10s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-  },
-});
-
-// Steps that move money or stock to their final place, and their compensations, also retry until
-// they succeed: a capture, a commit, a void or a release abandoned half way is money or stock in
-// doubt. Business refusals (a voided authorisation, a released reservation) still end them.
-const settleInventory = proxyActivities<InventoryActivities>({
-  taskQueue: TaskQueue.inventory,
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
-const settlePayments = proxyActivities<PaymentActivities>({
-  taskQueue: TaskQueue.payments,
-  startToCloseTimeout: '45s',
-  heartbeatTimeout: '5s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
-
-// Best effort: a notification that cannot be sent must not hold up or fail a paid order.
-const notifications = proxyActivities<NotificationActivities>({
-  taskQueue: TaskQueue.notifications,
-  startToCloseTimeout: '15s',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 5,
-  },
-});
+/**
+ * The checkout's activities: one proxy per domain, each on its own task queue so each domain's
+ * worker scales on its own. The queues carry the prefix of the queue this run was started on, so
+ * a deployment (or a test run) with its own prefix keeps its tasks to its own workers; the prefix
+ * is part of the run's input in effect (its task queue), so replay schedules the same queues.
+ * Business refusals arrive as non-retryable ApplicationFailures; everything else is retried by
+ * these policies.
+ */
+function checkoutSteps(prefix: string) {
+  const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
+  return {
+    // Never forever: each of these has a maximum, after which the checkout fails and compensates.
+    inventory: proxyActivities<InventoryActivities>({
+      taskQueue: on(TaskQueue.inventory),
+      startToCloseTimeout: '10s',
+      retry: {
+        initialInterval: '1s',
+        backoffCoefficient: 2,
+        maximumInterval: '30s',
+        maximumAttempts: 20,
+      },
+    }),
+    payments: proxyActivities<PaymentActivities>({
+      taskQueue: on(TaskQueue.payments),
+      // A provider call may be slow; the payments service times out and answers 503 before this.
+      startToCloseTimeout: '45s',
+      // The activity heartbeats while its call is in flight: a worker that dies mid-charge is
+      // noticed in seconds, and the retry (same idempotency key) picks up the recorded payment.
+      heartbeatTimeout: '5s',
+      retry: {
+        initialInterval: '2s',
+        backoffCoefficient: 2,
+        maximumInterval: '1m',
+        maximumAttempts: 15,
+      },
+    }),
+    // Recording the outcome (status moves, confirm, fail, cancel) retries until it succeeds: giving
+    // up would leave money or stock in doubt, so while the orders service is down the checkout
+    // waits and finishes when it is back. Only a non-retryable refusal (an illegal move) ends it.
+    orders: proxyActivities<OrderActivities>({
+      taskQueue: on(TaskQueue.orders),
+      startToCloseTimeout: '10s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    }),
+    // Steps that move money or stock to their final place, and their compensations, also retry
+    // until they succeed: a capture, a commit, a void or a release abandoned half way is money or
+    // stock in doubt. Business refusals (a voided authorisation, a released reservation) still end
+    // them.
+    settleInventory: proxyActivities<InventoryActivities>({
+      taskQueue: on(TaskQueue.inventory),
+      startToCloseTimeout: '10s',
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+    }),
+    settlePayments: proxyActivities<PaymentActivities>({
+      taskQueue: on(TaskQueue.payments),
+      startToCloseTimeout: '45s',
+      heartbeatTimeout: '5s',
+      retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
+    }),
+    // Best effort: a notification that cannot be sent must not hold up or fail a paid order.
+    notifications: proxyActivities<NotificationActivities>({
+      taskQueue: on(TaskQueue.notifications),
+      startToCloseTimeout: '15s',
+      retry: {
+        initialInterval: '2s',
+        backoffCoefficient: 2,
+        maximumInterval: '1m',
+        maximumAttempts: 5,
+      },
+    }),
+  };
+}
+type CheckoutSteps = ReturnType<typeof checkoutSteps>;
 
 /** Ends the happy path early: the customer (or an operator) cancelled. */
 class CheckoutCancelled extends Error {
@@ -145,6 +155,8 @@ class CheckoutFailed extends Error {
 type Decision = { approved: true; by: string } | { approved: false; by: string; reason: string };
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
+  const steps = checkoutSteps(taskQueuePrefixOf(workflowInfo().taskQueue));
+  const { inventory, payments, orders, settleInventory, settlePayments } = steps;
   const ctx = { orderId: input.orderId, requestId: input.requestId };
   const state: CheckoutState = {
     orderId: input.orderId,
@@ -343,7 +355,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
 
     if (revised) {
       holding = true;
-      keeper = keepReservation(ctx, holdSeconds, () => !holding);
+      keeper = keepReservation(steps, ctx, holdSeconds, () => !holding);
 
       await moveTo(OrderStatus.CHARGING, 'authorizePayment');
       // Pushed before the call: voiding (or refunding) a payment that never happened answers
@@ -454,6 +466,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       setStatus(outcome.kind === 'cancelled' ? OrderStatus.CANCELLED : OrderStatus.FAILED);
       record('notifyCustomer');
       await notifyBestEffort(
+        steps,
         input,
         outcome.kind === 'cancelled'
           ? NotificationTemplate.ORDER_CANCELLED
@@ -462,6 +475,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         state,
       );
       await recordOutcomeBestEffort(
+        steps,
         input,
         outcome.kind === 'cancelled' ? 'order.cancelled' : 'order.failed',
         state,
@@ -500,8 +514,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       await inventory.commitInventory(ctx);
     }
     record('notifyCustomer');
-    await notifyBestEffort(input, NotificationTemplate.ORDER_CONFIRMED, undefined, state);
-    await recordOutcomeBestEffort(input, 'order.completed', state);
+    await notifyBestEffort(steps, input, NotificationTemplate.ORDER_CONFIRMED, undefined, state);
+    await recordOutcomeBestEffort(steps, input, 'order.completed', state);
   });
   finished = true;
   record('done');
@@ -524,6 +538,7 @@ export function reservationHoldSeconds(input: CheckoutInput): number {
 
 /** Renews the order's reservation every third of its hold until `done()` says to stop. */
 async function keepReservation(
+  { inventory }: CheckoutSteps,
   ctx: { orderId: string; requestId?: string | undefined },
   holdSeconds: number,
   done: () => boolean,
@@ -581,6 +596,7 @@ function reasonFor(failure: ApplicationFailure): string {
 }
 
 async function notifyBestEffort(
+  { notifications }: CheckoutSteps,
   input: CheckoutInput,
   template: string,
   reason: string | undefined,
@@ -618,6 +634,7 @@ async function notifyBestEffort(
  * already running: `patched` keeps histories recorded without this step replaying as they ran.
  */
 async function recordOutcomeBestEffort(
+  { notifications }: CheckoutSteps,
   input: CheckoutInput,
   type: OrderOutcomeEvent['type'],
   state: CheckoutState,
@@ -648,7 +665,7 @@ async function recordOutcomeBestEffort(
     const message = error instanceof Error ? error.message : String(error);
     log.warn('analytics event not recorded; the order stands', { orderId: input.orderId, message });
     state.timeline.push({
-      step: 'notifyCustomer',
+      step: 'recordOrderOutcome',
       status: state.status,
       at: new Date().toISOString(),
       note: `analytics event not recorded: ${message}`,

@@ -1,2 +1,3 @@
 // The worker bundles this file: it must export every workflow and nothing that touches Node.
+export * from './checkout.definitions';
 export { checkoutWorkflow } from './checkout.workflow';

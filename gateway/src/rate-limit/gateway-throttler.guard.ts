@@ -41,17 +41,20 @@ export const USER_THROTTLERS: readonly string[] = ['user'];
  * TOO_MANY_REQUESTS in the shared error shape with `Retry-After`. When Redis cannot count,
  * requests pass (logged): an outage of the counter store must not take the shop offline.
  */
+// The phases inherit this constructor and its injection metadata (Nest reads both through the
+// prototype chain), so they declare none of their own.
+@Injectable()
 abstract class PhasedThrottlerGuard extends ThrottlerGuard {
   private lastStoreWarning = 0;
   protected abstract readonly phase: readonly string[];
 
   constructor(
-    options: ThrottlerModuleOptions,
-    storage: ThrottlerStorage,
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly config: GatewayConfig,
-    private readonly rootLogger: Logger,
-    private readonly redis: Redis,
+    @InjectConfig() private readonly config: GatewayConfig,
+    @Inject(ROOT_LOGGER) private readonly rootLogger: Logger,
+    @Inject(GATEWAY_REDIS) private readonly redis: Redis,
   ) {
     super(options, storage, reflector);
   }
@@ -112,17 +115,6 @@ abstract class PhasedThrottlerGuard extends ThrottlerGuard {
 export class AddressThrottlerGuard extends PhasedThrottlerGuard {
   protected readonly phase = ADDRESS_THROTTLERS;
 
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-    @InjectConfig() config: GatewayConfig,
-    @Inject(ROOT_LOGGER) rootLogger: Logger,
-    @Inject(GATEWAY_REDIS) redis: Redis,
-  ) {
-    super(options, storage, reflector, config, rootLogger, redis);
-  }
-
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
     return Promise.resolve(`ip:${clientAddressKey((request as unknown as FastifyRequest).ip)}`);
   }
@@ -132,17 +124,6 @@ export class AddressThrottlerGuard extends PhasedThrottlerGuard {
 @Injectable()
 export class UserThrottlerGuard extends PhasedThrottlerGuard {
   protected readonly phase = USER_THROTTLERS;
-
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-    @InjectConfig() config: GatewayConfig,
-    @Inject(ROOT_LOGGER) rootLogger: Logger,
-    @Inject(GATEWAY_REDIS) redis: Redis,
-  ) {
-    super(options, storage, reflector, config, rootLogger, redis);
-  }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
     return Promise.resolve(!getAuthUser(context.switchToHttp().getRequest<object>()));

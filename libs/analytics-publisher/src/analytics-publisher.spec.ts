@@ -4,12 +4,10 @@ import {
   ANALYTICS_JOB_OPTIONS,
   AnalyticsPublisher,
   type AnalyticsPublisherOptions,
-  EnqueueTimeoutError,
   type PublishOutcome,
   analyticsJobId,
   analyticsPublisherProvider,
   publisherOptionsFromConfig,
-  withTimeout,
 } from './analytics-publisher';
 
 const event: AnalyticsEvent = {
@@ -135,15 +133,6 @@ describe('AnalyticsPublisher', () => {
     await publisher.publish(event);
     await publisher.close();
     await expect(publisher.publish(event)).resolves.toBe('disabled');
-  });
-});
-
-describe('withTimeout', () => {
-  it('passes a result through and times out a hung promise', async () => {
-    await expect(withTimeout(Promise.resolve(7), 50)).resolves.toBe(7);
-    await expect(withTimeout(new Promise(() => undefined), 20)).rejects.toBeInstanceOf(
-      EnqueueTimeoutError,
-    );
   });
 });
 

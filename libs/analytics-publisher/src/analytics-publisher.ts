@@ -1,4 +1,5 @@
 import { type AnalyticsEvent, QueueName } from '@commerce/contracts';
+import { TimeoutError, withTimeout } from '@commerce/nest-kit';
 import { type JobsOptions, Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 
@@ -55,10 +56,6 @@ export interface AnalyticsPublisherConfig {
 
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 500;
 
-export class EnqueueTimeoutError extends Error {
-  override readonly name = 'EnqueueTimeoutError';
-}
-
 /** At most one warning per this many milliseconds, so an outage does not flood the logs. */
 const WARN_EVERY_MS = 10_000;
 
@@ -83,8 +80,10 @@ export class AnalyticsPublisher {
   /** Adds the event's job (once per event id while the job is kept); resolves with its id. */
   async enqueue(event: AnalyticsEvent): Promise<string> {
     const jobId = analyticsJobId(event.id);
-    const added = this.getQueue().add(event.type, event, { ...ANALYTICS_JOB_OPTIONS, jobId });
-    await withTimeout(added, this.timeoutMs);
+    await withTimeout(
+      () => this.getQueue().add(event.type, event, { ...ANALYTICS_JOB_OPTIONS, jobId }),
+      this.timeoutMs,
+    );
     return jobId;
   }
 
@@ -98,8 +97,12 @@ export class AnalyticsPublisher {
         await this.enqueue(event);
         outcome = 'queued';
       } catch (error) {
-        outcome = error instanceof EnqueueTimeoutError ? 'timeout' : 'error';
-        this.warn(`analytics event ${event.id} not published: ${describe(error)}`);
+        outcome = error instanceof TimeoutError ? 'timeout' : 'error';
+        const reason =
+          outcome === 'timeout'
+            ? `no answer from Redis within ${this.timeoutMs} ms`
+            : describe(error);
+        this.warn(`analytics event ${event.id} not published: ${reason}`);
       }
     }
     try {
@@ -122,8 +125,8 @@ export class AnalyticsPublisher {
     if (!queue) return;
     // A queue that never connected can take long to close (or wait for Redis forever): give it
     // a moment, then drop the connection so nothing keeps reconnecting after shutdown.
-    await withTimeout(queue.close(), 1000).catch(() =>
-      withTimeout(queue.disconnect(), 500).catch(() => undefined),
+    await withTimeout(() => queue.close(), 1000).catch(() =>
+      withTimeout(() => queue.disconnect(), 500).catch(() => undefined),
     );
   }
 
@@ -199,26 +202,6 @@ export function analyticsPublisherProvider<Extras extends unknown[] = []>(
 export type ProviderToken = string | symbol | Function;
 
 export type PublisherHooks = Pick<AnalyticsPublisherOptions, 'logger' | 'onOutcome'>;
-
-/** `work`'s result, or an EnqueueTimeoutError after `ms` (the work's late failure is ignored). */
-export async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new EnqueueTimeoutError(`no answer from Redis within ${ms} ms`)),
-          ms,
-        );
-        timer.unref();
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,9 +1,8 @@
 /**
- * The checkout workflow's public face (DESIGN §4): its id, input, signals, query and result. The
- * orders service (which starts and signals it), the workflow itself, the workers and operators'
- * scripts all import these, so none of them can drift.
+ * The checkout workflow's wire shapes (DESIGN §4): its id, input, message payloads and result. The
+ * message definitions themselves (signals, query, updates) live with the workflow in
+ * `@commerce/workflows`, so apps that only read these shapes never load the workflow SDK.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrderStatus } from './orders';
 
 export const CHECKOUT_WORKFLOW_TYPE = 'checkoutWorkflow';
@@ -54,6 +53,7 @@ export type CheckoutStep =
   | 'confirmOrder'
   | 'commitInventory'
   | 'notifyCustomer'
+  | 'recordOrderOutcome'
   | 'compensate'
   | 'done';
 
@@ -100,13 +100,6 @@ export interface PaymentConfirmedSignal {
   succeeded?: boolean;
 }
 
-// Signal payloads are single objects so that `temporal workflow signal --input '{...}'` works.
-export const cancelOrderSignal = defineSignal<[CancelOrderSignal]>('cancelOrder');
-export const approveOrderSignal = defineSignal<[ApproveOrderSignal]>('approveOrder');
-export const rejectOrderSignal = defineSignal<[RejectOrderSignal]>('rejectOrder');
-export const paymentConfirmedSignal = defineSignal<[PaymentConfirmedSignal]>('paymentConfirmed');
-export const getStatusQuery = defineQuery<CheckoutState>('getStatus');
-
 /** What an operator's decision update answers once the workflow holds the decision. */
 export interface ReviewDecisionAck {
   orderId: string;
@@ -115,19 +108,6 @@ export interface ReviewDecisionAck {
   /** Where the checkout is when it took the decision (it may still be on its way into review). */
   status: CheckoutStatus;
 }
-
-/**
- * Operators' decisions as Updates (REST approve/reject): the caller is answered only once the
- * workflow has recorded the decision, and its validator refuses one that can no longer apply
- * (order not under review, already decided the other way, finished). A decision that arrives
- * while the order is still on its way into review is kept. The signals above stay for the CLI.
- */
-export const approveOrderUpdate = defineUpdate<ReviewDecisionAck, [ApproveOrderSignal]>(
-  'approveOrderUpdate',
-);
-export const rejectOrderUpdate = defineUpdate<ReviewDecisionAck, [RejectOrderSignal]>(
-  'rejectOrderUpdate',
-);
 
 /** `ApplicationFailure` types the activities raise and the workflow branches on. */
 export const CheckoutFailureType = {

@@ -1,5 +1,3 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-
 /** Task queues: one for workflows, one per activity domain, so each worker role scales alone. */
 export const TaskQueue = {
   checkout: 'checkout',
@@ -11,14 +9,21 @@ export const TaskQueue = {
 export type TaskQueue = (typeof TaskQueue)[keyof typeof TaskQueue];
 
 /**
- * Search attributes the checkout workflow upserts so operators can filter checkouts in the Web UI.
- * The dev-server launcher registers exactly these, so a workflow and its server cannot drift.
+ * The name of a task queue under a prefix. Every process of one deployment uses the same prefix
+ * (TEMPORAL_TASK_QUEUE_PREFIX, empty by default), so several deployments or test runs can share one
+ * Temporal namespace without picking up each other's tasks.
  */
-export const SearchAttribute = {
-  OrderId: defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD),
-  CustomerId: defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD),
-  CheckoutStatus: defineSearchAttributeKey('CheckoutStatus', SearchAttributeType.KEYWORD),
-  OrderTotal: defineSearchAttributeKey('OrderTotal', SearchAttributeType.DOUBLE),
-} as const;
+export function taskQueueName(queue: TaskQueue, prefix = ''): string {
+  return `${prefix}${queue}`;
+}
 
-export const CHECKOUT_SEARCH_ATTRIBUTES = Object.values(SearchAttribute);
+/**
+ * The prefix a checkout runs under, read from the task queue it was started on: the workflow
+ * schedules its activities on the queues with the same prefix. A queue not named `<prefix>checkout`
+ * (a test's own queue) has no prefix.
+ */
+export function taskQueuePrefixOf(checkoutQueue: string): string {
+  return checkoutQueue.endsWith(TaskQueue.checkout)
+    ? checkoutQueue.slice(0, -TaskQueue.checkout.length)
+    : '';
+}

@@ -1,2 +1,3 @@
 export * from './migrations';
+export * from './pg-errors';
 export * from './postgres.module';

@@ -220,4 +220,30 @@ describe('ServiceClient', () => {
       retryable: true,
     });
   });
+
+  it('calls public routes without a token when it has no token source, and sends extra headers', async () => {
+    const fake = fakeFetch(() => ({ status: 401, body: { code: 'TOKEN_MISSING' } }));
+    const client = new ServiceClient({
+      service: 'products',
+      baseUrl: 'http://p',
+      fetch: fake.fetch,
+    });
+    const error = await failure(
+      client.request({
+        method: 'GET',
+        path: '/products/p1',
+        headers: { 'X-Analytics': 'off', 'X-Request-Id': 'not-this-one' },
+        requestId: 'r-1',
+      }),
+    );
+    // No token to renew: the 401 is the answer.
+    expect(error).toMatchObject({ status: 401, code: 'TOKEN_MISSING', retryable: false });
+    expect(fake.calls).toHaveLength(1);
+    // No authorization; the client's own request id wins over the caller's header.
+    expect(fake.calls[0]?.headers).toEqual({
+      accept: 'application/json',
+      'x-analytics': 'off',
+      'x-request-id': 'r-1',
+    });
+  });
 });

@@ -20,6 +20,8 @@ export interface ServiceRequest {
   requestId?: string;
   /** Sent as `idempotency-key` when present. */
   idempotencyKey?: string;
+  /** More headers for this call (e.g. `x-analytics: off`); they cannot replace the client's own. */
+  headers?: Record<string, string>;
   /** Overrides the client's default timeout for this call (one attempt, body included). */
   timeoutMs?: number;
   /** The caller's cancellation (e.g. an activity's); its reason is rethrown as is. */
@@ -46,7 +48,8 @@ export interface ServiceClientOptions {
   service: string;
   /** e.g. `http://127.0.0.1:3002`. */
   baseUrl: string;
-  tokens: TokenSource;
+  /** Where the bearer token comes from; absent, calls carry none (a service's public routes). */
+  tokens?: TokenSource;
   /** Default timeout of one call. Default 10 s. */
   timeoutMs?: number;
   fetch?: FetchLike;
@@ -58,15 +61,15 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const REQUEST_ID_HEADER = 'x-request-id';
 
 /**
- * A JSON client of one service's internal API with a service token. A 2xx answers
- * `{status, body}`; anything else throws a `ServiceCallError` that says whether trying again can
+ * A JSON client of one service's API, with a service token unless it calls public routes. A 2xx
+ * answers `{status, body}`; anything else throws a `ServiceCallError` that says whether trying again can
  * help. A 401 renews the token and tries once more. It never retries otherwise: the caller (a
  * Temporal activity's retry policy) decides that.
  */
 export class ServiceClient implements ServiceCaller {
   readonly service: string;
   private readonly baseUrl: string;
-  private readonly tokens: TokenSource;
+  private readonly tokens: TokenSource | undefined;
   private readonly timeoutMs: number;
   private readonly fetch: FetchLike;
   private readonly userAgent: string | undefined;
@@ -83,13 +86,14 @@ export class ServiceClient implements ServiceCaller {
 
   async request<T>(request: ServiceRequest): Promise<ServiceResponse<T>> {
     const requestId = request.requestId ?? randomUUID();
-    let token = await this.tokens.getToken();
+    const tokens = this.tokens;
+    let token = await tokens?.getToken();
     let answer = await this.send(request, requestId, token);
-    if (answer.status === 401) {
+    if (answer.status === 401 && tokens) {
       // The token was revoked, expired early or signed with a rotated key: one fresh token, one
       // more try. A 401 is answered before anything is done, so repeating the call is safe.
-      this.tokens.invalidate(token);
-      token = await this.tokens.getToken();
+      tokens.invalidate(token);
+      token = await tokens.getToken();
       answer = await this.send(request, requestId, token);
     }
     const answeredId = answer.headers.get(REQUEST_ID_HEADER) ?? undefined;
@@ -114,12 +118,19 @@ export class ServiceClient implements ServiceCaller {
     };
   }
 
-  private send(request: ServiceRequest, requestId: string, token: string): Promise<RawAnswer> {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${token}`,
-      [REQUEST_ID_HEADER]: requestId,
-    };
+  private send(
+    request: ServiceRequest,
+    requestId: string,
+    token: string | undefined,
+  ): Promise<RawAnswer> {
+    const headers: Record<string, string> = {};
+    // Lower-cased, so that the client's own headers below replace a caller's in any spelling.
+    for (const [name, value] of Object.entries(request.headers ?? {})) {
+      headers[name.toLowerCase()] = value;
+    }
+    headers.accept = 'application/json';
+    headers[REQUEST_ID_HEADER] = requestId;
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;
     if (this.userAgent !== undefined) headers['user-agent'] = this.userAgent;
     let body: string | undefined;

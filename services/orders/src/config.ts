@@ -1,6 +1,13 @@
 import { analyticsPublisherEnv } from '@commerce/analytics-publisher';
 import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
-import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
+import {
+  type ConfigOf,
+  baseConfigSchema,
+  envInt,
+  envPort,
+  envTaskQueuePrefix,
+  envUrl,
+} from '@commerce/nest-kit';
 import { z } from 'zod';
 
 /** The orders service's environment (see services/orders/README.md for each variable). */
@@ -29,6 +36,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Prefix of the task queues; the same on the workers of this deployment (temporal/README.md). */
+  TEMPORAL_TASK_QUEUE_PREFIX: envTaskQueuePrefix(),
   /** Deadline of one start or signal; past it the caller gets 503 CHECKOUT_UNAVAILABLE. */
   TEMPORAL_CALL_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(5000),
   /**

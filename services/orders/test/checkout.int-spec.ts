@@ -2,26 +2,30 @@ import { randomUUID } from 'node:crypto';
 import {
   checkoutWorkflowId,
   type CheckoutInput,
-  SearchAttribute,
   TaskQueue,
+  taskQueueName,
 } from '@commerce/contracts';
-import { connectTestTemporal } from '@commerce/testing';
+import { connectTestTemporal, uniqueName } from '@commerce/testing';
+import { SearchAttribute } from '@commerce/workflows';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CheckoutService } from '../src/checkout/checkout.service';
 import { ADDRESS, OrdersTestEnvironment, errorShape } from './support/orders-app';
 
 /**
- * POST /checkout against the real dev server. No worker polls the `checkout` queue here, so each
- * started workflow waits at its first task: what is checked is the start itself (once per order,
- * with its input and search attributes). Every workflow started here is terminated at the end.
+ * POST /checkout against the real dev server. No worker polls this run's own checkout queue (its
+ * prefix is unique), so each started workflow waits at its first task: what is checked is the
+ * start itself (once per order, with its input and search attributes). Every workflow started
+ * here is terminated at the end.
  */
 describe('checkout API (real Temporal dev server)', () => {
   const env = new OrdersTestEnvironment();
+  const prefix = `${uniqueName('orders-int')}.`;
   let temporal: TestWorkflowEnvironment;
   const started: string[] = [];
 
   beforeAll(async () => {
     await env.setUp({
+      TEMPORAL_TASK_QUEUE_PREFIX: prefix,
       CHECKOUT_REVIEW_THRESHOLD: '50000',
       CHECKOUT_REVIEW_TIMEOUT_MS: '120000',
       CHECKOUT_START_RETRY_INTERVAL_MS: '0',
@@ -68,7 +72,7 @@ describe('checkout API (real Temporal dev server)', () => {
     const handle = temporal.client.workflow.getHandle(checkoutWorkflowId(res.body.orderId));
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');
-    expect(description.taskQueue).toBe(TaskQueue.checkout);
+    expect(description.taskQueue).toBe(taskQueueName(TaskQueue.checkout, prefix));
     expect(description.type).toBe('checkoutWorkflow');
     expect(description.typedSearchAttributes.get(SearchAttribute.CustomerId)).toBe(id);
     expect(description.typedSearchAttributes.get(SearchAttribute.OrderId)).toBe(res.body.orderId);

@@ -1,8 +1,10 @@
 import { TestTokenIssuer } from '@commerce/testing';
 import { randomUUID } from 'node:crypto';
-import { HttpPaymentEventsPublisher } from '../src/events/http-payment-events.publisher';
+import {
+  HttpPaymentEventsPublisher,
+  ordersClient,
+} from '../src/events/http-payment-events.publisher';
 import { PaymentEventsDeliveryError } from '../src/events/payment-events.publisher';
-import { ServiceTokenSource } from '../src/events/service-token.source';
 import { StandInServices } from './support/stand-ins';
 
 describe('HTTP payment events publisher against a real HTTP server', () => {
@@ -28,17 +30,15 @@ describe('HTTP payment events publisher against a real HTTP server', () => {
   });
 
   function publisher(secret = 'the-client-secret', url = stand.url) {
-    const tokens = new ServiceTokenSource({
+    const orders = ordersClient({
+      ordersUrl: url,
       authUrl: stand.url,
       clientId: 'payments',
       clientSecret: secret,
       timeoutMs: 1000,
       now: () => clock,
     });
-    return {
-      tokens,
-      publisher: new HttpPaymentEventsPublisher({ ordersUrl: url, timeoutMs: 1000 }, tokens),
-    };
+    return { publisher: new HttpPaymentEventsPublisher(orders) };
   }
 
   it('posts the event with a SERVICE token from client credentials, cached until near expiry', async () => {

@@ -1,33 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import {
-  approveOrderSignal,
-  approveOrderUpdate,
-  cancelOrderSignal,
   type CheckoutInput,
   type CheckoutResult,
   CheckoutFailureType,
   checkoutWorkflowId,
+} from '@commerce/contracts';
+import { ApplicationFailure } from '@temporalio/common';
+import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  approveOrderSignal,
+  approveOrderUpdate,
+  cancelOrderSignal,
+  type checkoutWorkflow,
   getStatusQuery,
   paymentConfirmedSignal,
   rejectOrderSignal,
   rejectOrderUpdate,
   SearchAttribute,
-  TaskQueue,
-} from '@commerce/contracts';
-import { ApplicationFailure } from '@temporalio/common';
-import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { checkoutWorkflow } from '@commerce/workflows';
+} from '@commerce/workflows';
 import { Gate, StubActivities } from '../support/stub-activities';
 import { startCheckoutWorkers } from '../support/workflow-env';
 import { saveHistoryIfRecording } from '../support/histories';
 
 const stubs = new StubActivities();
 let env: TestWorkflowEnvironment;
+let taskQueue: string;
 let stopWorkers: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ env, stop: stopWorkers } = await startCheckoutWorkers(stubs.build()));
+  ({ env, taskQueue, stop: stopWorkers } = await startCheckoutWorkers(stubs.build()));
 }, 120_000);
 afterAll(() => stopWorkers?.());
 
@@ -56,7 +58,7 @@ async function start(
 ): Promise<WorkflowHandle<typeof checkoutWorkflow>> {
   stubs.scenario(input.orderId, scenario);
   return env.client.workflow.start<typeof checkoutWorkflow>('checkoutWorkflow', {
-    taskQueue: TaskQueue.checkout,
+    taskQueue,
     workflowId: checkoutWorkflowId(input.orderId),
     args: [input],
   });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckoutActivities } from '@commerce/contracts';
-import { TaskQueue } from '@commerce/contracts';
-import { connectTestTemporal, quietTemporalRuntime } from '@commerce/testing';
+import { TaskQueue, taskQueueName } from '@commerce/contracts';
+import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '@commerce/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/workflow-bundle';
@@ -32,24 +32,32 @@ export function bundleFromSource(): Promise<WorkflowBundleWithSourceMap> {
 
 /**
  * The checkout workflow on the real dev server with the given activities: one worker for the
- * workflow queue and one per activity queue, exactly as production splits them.
+ * workflow queue and one per activity queue, exactly as production splits them. The queues carry
+ * a prefix of this run's own, as a deployment's would, so a developer's running stack on the same
+ * dev server never picks up these tasks (nor these workers the stack's). Start workflows on
+ * `taskQueue`.
  */
-export async function startCheckoutWorkers(
-  activities: CheckoutActivities,
-): Promise<{ env: TestWorkflowEnvironment; stop: () => Promise<void> }> {
+export async function startCheckoutWorkers(activities: CheckoutActivities): Promise<{
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  stop: () => Promise<void>;
+}> {
   quietTemporalRuntime();
   const env = await connectTestTemporal();
   const workflowBundle = await bundleFromSource();
   const connection = env.nativeConnection;
+  const prefix = `${uniqueName('wf')}.`;
+  const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
   const workers = await Promise.all([
-    Worker.create({ connection, taskQueue: TaskQueue.checkout, workflowBundle }),
+    Worker.create({ connection, taskQueue: on(TaskQueue.checkout), workflowBundle }),
     ...[TaskQueue.inventory, TaskQueue.payments, TaskQueue.orders, TaskQueue.notifications].map(
-      (taskQueue) => Worker.create({ connection, taskQueue, activities }),
+      (queue) => Worker.create({ connection, taskQueue: on(queue), activities }),
     ),
   ]);
   const running = Promise.all(workers.map((worker) => worker.run()));
   return {
     env,
+    taskQueue: on(TaskQueue.checkout),
     stop: async () => {
       for (const worker of workers) worker.shutdown();
       await running;

@@ -1,4 +1,4 @@
-import { CHECKOUT_SEARCH_ATTRIBUTES } from '@commerce/contracts';
+import { CHECKOUT_SEARCH_ATTRIBUTES } from '@commerce/workflows';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { temporalAddress } from './components';

@@ -1,29 +1,18 @@
-import {
-  type CanActivate,
-  type ExecutionContext,
-  Inject,
-  Injectable,
-  type Type,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors/app-error';
-import { HealthController } from '../health/health.controller';
-import { MetricsController } from '../metrics/metrics.controller';
 import { IS_PUBLIC_KEY, KIT_AUTH_OPTIONS } from './auth.constants';
 import type { KitAuthOptions } from './auth.options';
 import { setAuthUser } from './auth-user';
 import { JwtVerifier } from './jwt-verifier.service';
 
-// The kit's own operational endpoints stay open to probes and scrapers.
-const KIT_PUBLIC_CONTROLLERS: readonly Type<unknown>[] = [HealthController, MetricsController];
-
 /**
  * Requires a valid access token on every HTTP route unless `isPublic(context)` says otherwise.
  * The verified caller is then available through `@CurrentUser()` or `getAuthUser(request)`.
  *
- * Publicness is decided in `isPublic`: the kit's health and metrics controllers, handlers or
- * controllers marked `@Public()`, and the `isPublic(request)` option. A subclass may override it
+ * Publicness is decided in `isPublic`: handlers or controllers marked `@Public()` (among them the
+ * kit's health and metrics controllers), and the `isPublic(request)` option. A subclass may override it
  * (e.g. the gateway deciding from the proxied path).
  */
 @Injectable()
@@ -53,7 +42,6 @@ export class JwtAuthGuard implements CanActivate {
 
   /** Whether this request may go without a token. Override to add dynamic rules. */
   protected isPublic(context: ExecutionContext): boolean | Promise<boolean> {
-    if (KIT_PUBLIC_CONTROLLERS.includes(context.getClass())) return true;
     const marked = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
       context.getHandler(),
       context.getClass(),

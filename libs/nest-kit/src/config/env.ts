@@ -75,3 +75,14 @@ export function envBool() {
 export function envQueuePrefix() {
   return z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-"');
 }
+
+/**
+ * TEMPORAL_TASK_QUEUE_PREFIX: put before every task queue name, the same on the orders service
+ * (which starts checkouts) and on every worker of one deployment. Empty by default.
+ */
+export function envTaskQueuePrefix() {
+  return z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,64}$/, 'expected up to 64 letters, digits, ".", "_" or "-"')
+    .default('');
+}

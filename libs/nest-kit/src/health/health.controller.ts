@@ -7,9 +7,12 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
 import { HEALTH_OPTIONS, type HealthModuleOptions } from './health.types';
 import { DependencyHealthService } from './health.service';
 
+// Probes carry no token.
+@Public()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

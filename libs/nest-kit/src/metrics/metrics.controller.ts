@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Public } from '../auth/auth.decorators';
 import type { BaseConfig } from '../config/base-config';
 import { APP_CONFIG } from '../config/config.tokens';
 import { AppError } from '../errors/app-error';
@@ -13,8 +14,10 @@ const digest = (value: string): Buffer => createHash('sha256').update(value).dig
 
 /**
  * Prometheus scrape endpoint; operational, so it stays out of the public API document. With
- * METRICS_TOKEN set the scraper must present it as a bearer token (compared in constant time).
+ * METRICS_TOKEN set the scraper must present it as a bearer token (compared in constant time),
+ * checked here rather than by the JWT guard: the scraper holds no user token.
  */
+@Public()
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

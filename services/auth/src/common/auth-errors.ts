@@ -92,9 +92,3 @@ export const AuthErrors = {
       cause,
     }),
 } as const;
-
-/** PostgreSQL's unique_violation. */
-export function isUniqueViolation(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  return candidate?.code === '23505' || candidate?.driverError?.code === '23505';
-}

@@ -1,9 +1,10 @@
 import type { UserRole } from '@commerce/contracts';
 import { MetricsService } from '@commerce/nest-kit';
+import { isUniqueViolation } from '@commerce/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AuthErrors, isUniqueViolation } from '../common/auth-errors';
+import { AuthErrors } from '../common/auth-errors';
 import { PasswordHasher } from '../credentials/password-hasher.service';
 import { passwordPolicyViolations } from '../credentials/password-policy';
 import { normaliseEmail } from './email';

@@ -1,22 +1,25 @@
 import {
   type ApproveOrderSignal,
-  approveOrderUpdate,
   type CancelOrderSignal,
-  cancelOrderSignal,
   CHECKOUT_WORKFLOW_TYPE,
   type CheckoutInput,
   type CheckoutState,
   checkoutWorkflowId,
-  getStatusQuery,
   type PaymentConfirmedSignal,
-  paymentConfirmedSignal,
   type RejectOrderSignal,
-  rejectOrderUpdate,
   type ReviewDecisionAck,
-  SearchAttribute,
   TaskQueue,
+  taskQueueName,
 } from '@commerce/contracts';
 import { AppError, InjectConfig } from '@commerce/nest-kit';
+import {
+  approveOrderUpdate,
+  cancelOrderSignal,
+  getStatusQuery,
+  paymentConfirmedSignal,
+  rejectOrderUpdate,
+  SearchAttribute,
+} from '@commerce/workflows';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   Client,
@@ -80,7 +83,7 @@ export class CheckoutClient implements OnApplicationShutdown {
       await this.within(this.config.TEMPORAL_CALL_TIMEOUT_MS, () =>
         this.client.workflow.start(CHECKOUT_WORKFLOW_TYPE, {
           workflowId: checkoutWorkflowId(input.orderId),
-          taskQueue: TaskQueue.checkout,
+          taskQueue: taskQueueName(TaskQueue.checkout, this.config.TEMPORAL_TASK_QUEUE_PREFIX),
           args: [input],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: new TypedSearchAttributes([

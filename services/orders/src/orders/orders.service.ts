@@ -6,8 +6,9 @@ import {
   type ShippingAddress,
 } from '@commerce/contracts';
 import { AppError, ErrorCode, MetricsService } from '@commerce/nest-kit';
+import { isUniqueViolation } from '@commerce/persistence';
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { lockCart, readCartLines } from '../cart/cart.service';
 import { ProductsClient, productUnavailable } from '../products/products.client';
 import { decideTransition, describeIllegal } from './order-status';
@@ -411,13 +412,6 @@ function normaliseAddress(address: ShippingAddress): ShippingAddress {
     postalCode: address.postalCode.trim(),
     country: address.country,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string } | undefined)?.code === '23505'
-  );
 }
 
 /** 409 when the customer already has `max` unfinished orders that need review. */

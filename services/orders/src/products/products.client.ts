@@ -1,4 +1,5 @@
-import { AppError, InjectConfig, REQUEST_ID_HEADER } from '@commerce/nest-kit';
+import { AppError, InjectConfig } from '@commerce/nest-kit';
+import { type ServiceCaller, ServiceClient, isServiceCallError } from '@commerce/service-client';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import type { OrdersConfig } from '../config';
@@ -31,47 +32,38 @@ export const productsUnavailable = (cause?: unknown) =>
   });
 
 /**
- * HTTP client of the products service. `null` means the product does not exist or is not active;
- * any other failure (down, timeout, 5xx, a malformed answer) is a 503 PRODUCTS_UNAVAILABLE, never a
- * 500 and never mistaken for "no such product".
+ * Client of the products service's public catalogue (no token). `null` means the product does not
+ * exist or is not active; any other failure (down, timeout, 5xx, a malformed answer) is a 503
+ * PRODUCTS_UNAVAILABLE, never a 500 and never mistaken for "no such product".
  */
 @Injectable()
 export class ProductsClient {
-  private readonly baseUrl: string;
-  private readonly timeoutMs: number;
+  private readonly products: ServiceCaller;
 
   constructor(@InjectConfig() config: OrdersConfig) {
-    this.baseUrl = config.PRODUCTS_URL.replace(/\/+$/, '');
-    this.timeoutMs = config.PRODUCTS_TIMEOUT_MS;
+    this.products = new ServiceClient({
+      service: 'products',
+      baseUrl: config.PRODUCTS_URL,
+      timeoutMs: config.PRODUCTS_TIMEOUT_MS,
+      userAgent: 'commerce-orders',
+    });
   }
 
   async get(productId: string, requestId?: string): Promise<CatalogProduct | null> {
-    let res: Response;
-    let text: string;
+    let body: unknown;
     try {
-      res = await fetch(`${this.baseUrl}/products/${encodeURIComponent(productId)}`, {
-        headers: {
-          accept: 'application/json',
-          // Pricing a cart is not a customer's view of the product.
-          'x-analytics': 'off',
-          ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
-        },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await res.text();
+      ({ body } = await this.products.request({
+        method: 'GET',
+        path: `/products/${encodeURIComponent(productId)}`,
+        // Pricing a cart is not a customer's view of the product.
+        headers: { 'x-analytics': 'off' },
+        ...(requestId ? { requestId } : {}),
+      }));
     } catch (error) {
+      if (isServiceCallError(error) && error.status === 404) return null;
       throw productsUnavailable(error);
     }
-    if (res.status === 404) return null;
-    if (res.status !== 200) {
-      throw productsUnavailable(new Error(`GET /products/${productId} answered ${res.status}`));
-    }
-    let parsed: ReturnType<typeof productSchema.safeParse>;
-    try {
-      parsed = productSchema.safeParse(JSON.parse(text));
-    } catch (error) {
-      throw productsUnavailable(error);
-    }
+    const parsed = productSchema.safeParse(body);
     if (!parsed.success || parsed.data.id !== productId) {
       throw productsUnavailable(new Error(`GET /products/${productId}: unexpected answer`));
     }

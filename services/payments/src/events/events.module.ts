@@ -1,10 +1,9 @@
 import { APP_CONFIG } from '@commerce/nest-kit';
 import { Global, Module } from '@nestjs/common';
 import { type PaymentsConfig, serviceClientSecret } from '../config';
-import { HttpPaymentEventsPublisher } from './http-payment-events.publisher';
+import { HttpPaymentEventsPublisher, ordersClient } from './http-payment-events.publisher';
 import { LoggingPaymentEventsPublisher } from './logging-payment-events.publisher';
 import { PAYMENT_EVENTS_PUBLISHER, type PaymentEventsPublisher } from './payment-events.publisher';
-import { ServiceTokenSource } from './service-token.source';
 
 /**
  * The PaymentEventsPublisher: HTTP to the orders service, or logging only with ORDERS_URL=none.
@@ -18,15 +17,14 @@ import { ServiceTokenSource } from './service-token.source';
       inject: [APP_CONFIG],
       useFactory: (config: PaymentsConfig): PaymentEventsPublisher => {
         if (config.ORDERS_URL === 'none') return new LoggingPaymentEventsPublisher();
-        const tokens = new ServiceTokenSource({
-          authUrl: config.AUTH_URL,
-          clientId: config.SERVICE_CLIENT_ID,
-          clientSecret: serviceClientSecret(config),
-          timeoutMs: config.PAYMENT_EVENTS_TIMEOUT_MS,
-        });
         return new HttpPaymentEventsPublisher(
-          { ordersUrl: config.ORDERS_URL, timeoutMs: config.PAYMENT_EVENTS_TIMEOUT_MS },
-          tokens,
+          ordersClient({
+            ordersUrl: config.ORDERS_URL,
+            authUrl: config.AUTH_URL,
+            clientId: config.SERVICE_CLIENT_ID,
+            clientSecret: serviceClientSecret(config),
+            timeoutMs: config.PAYMENT_EVENTS_TIMEOUT_MS,
+          }),
         );
       },
     },

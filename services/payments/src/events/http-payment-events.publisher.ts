@@ -1,67 +1,80 @@
 import type { PaymentSettledEvent } from '@commerce/contracts';
 import {
+  type ServiceCaller,
+  ServiceClient,
+  ServiceTokenProvider,
+  isServiceCallError,
+} from '@commerce/service-client';
+import {
   PaymentEventsDeliveryError,
   type PaymentEventsPublisher,
   type PublishOutcome,
 } from './payment-events.publisher';
-import type { ServiceTokenSource } from './service-token.source';
 
-export interface HttpPublisherOptions {
+export interface OrdersClientOptions {
   /** Base URL of the orders service. */
   ordersUrl: string;
+  /** Base URL of the auth service, which gives the SERVICE token (`POST /auth/token`). */
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Timeout of one token request and of one delivery. */
   timeoutMs: number;
+  /** Clock of the token cache, for tests. */
+  now?: () => number;
+}
+
+/** The orders service's client, with this service's SERVICE token (client credentials). */
+export function ordersClient(options: OrdersClientOptions): ServiceClient {
+  const tokens = new ServiceTokenProvider({
+    authUrl: options.authUrl,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    timeoutMs: options.timeoutMs,
+    // Renewed 30 s before it expires (or at 80% of a short token's life).
+    renewBeforeMs: 30_000,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
+  return new ServiceClient({
+    service: 'orders',
+    baseUrl: options.ordersUrl,
+    tokens,
+    timeoutMs: options.timeoutMs,
+    userAgent: 'commerce-payments',
+  });
 }
 
 /** Answers meaning "this order cannot take the event" rather than "try again". */
 const REFUSALS = new Set([409, 422]);
 
 /**
- * POSTs each event to `${ORDERS_URL}/internal/orders/:orderId/payment-events` with a SERVICE token.
- * 2xx is delivered; 409/422 is a refusal (recorded, not retried); anything else, a timeout or a
- * connection failure throws, so the webhook is answered 503 and redelivered. A 401 renews the
- * token once.
+ * POSTs each event to `/internal/orders/:orderId/payment-events` of the orders service through a
+ * service client (SERVICE token by client credentials, renewed once after a 401). 2xx is
+ * delivered; 409/422 is a refusal (recorded, not retried); anything else, a timeout, a connection
+ * failure or no token throws, so the webhook is answered 503 and redelivered.
  */
 export class HttpPaymentEventsPublisher implements PaymentEventsPublisher {
-  private readonly baseUrl: string;
-
-  constructor(
-    private readonly options: HttpPublisherOptions,
-    private readonly tokens: ServiceTokenSource,
-  ) {
-    this.baseUrl = options.ordersUrl.replace(/\/+$/, '');
-  }
+  constructor(private readonly orders: ServiceCaller) {}
 
   async publish(event: PaymentSettledEvent): Promise<PublishOutcome> {
-    let res = await this.post(event);
-    if (res.status === 401) {
-      this.tokens.invalidate();
-      res = await this.post(event);
-    }
-    if (res.status >= 200 && res.status < 300) return { kind: 'delivered' };
-    if (REFUSALS.has(res.status)) {
-      return { kind: 'refused', reason: `${res.status} ${summarise(res.body)}` };
-    }
-    throw new PaymentEventsDeliveryError(
-      `orders service answered ${res.status} to the ${event.type} event of order ${event.orderId}`,
-    );
-  }
-
-  private async post(event: PaymentSettledEvent): Promise<{ status: number; body: string }> {
-    const url = `${this.baseUrl}/internal/orders/${encodeURIComponent(event.orderId)}/payment-events`;
     try {
-      const token = await this.tokens.token();
-      const res = await fetch(url, {
+      await this.orders.request({
         method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(event),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        path: `/internal/orders/${encodeURIComponent(event.orderId)}/payment-events`,
+        body: event,
       });
-      return { status: res.status, body: await res.text() };
+      return { kind: 'delivered' };
     } catch (error) {
+      if (
+        isServiceCallError(error) &&
+        error.service === this.orders.service &&
+        error.kind === 'http' &&
+        error.status !== undefined &&
+        REFUSALS.has(error.status)
+      ) {
+        const said = [error.code, error.serviceMessage].filter(Boolean).join(': ');
+        return { kind: 'refused', reason: said ? `${error.status} ${said}` : String(error.status) };
+      }
       throw new PaymentEventsDeliveryError(
         `could not deliver the ${event.type} event of order ${event.orderId}: ${
           error instanceof Error ? error.message : String(error)
@@ -69,14 +82,5 @@ export class HttpPaymentEventsPublisher implements PaymentEventsPublisher {
         { cause: error },
       );
     }
-  }
-}
-
-function summarise(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { code?: unknown; message?: unknown };
-    return [parsed.code, parsed.message].filter((p) => typeof p === 'string').join(': ');
-  } catch {
-    return body.slice(0, 200);
   }
 }

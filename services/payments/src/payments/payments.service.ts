@@ -8,10 +8,11 @@ import {
   Role,
 } from '@commerce/contracts';
 import { InjectConfig, MetricsService } from '@commerce/nest-kit';
+import { isUniqueViolation } from '@commerce/persistence';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import type { PaymentsConfig } from '../config';
 import { InvoiceEntity } from '../invoices/invoice.entity';
 import { InvoicesService } from '../invoices/invoices.service';
@@ -603,11 +604,4 @@ export function toRefundView(refund: RefundEntity): RefundResultDto {
     reason: refund.reason,
     createdAt: refund.createdAt.toISOString(),
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError &&
-    (error.driverError as { code?: string } | undefined)?.code === '23505'
-  );
 }

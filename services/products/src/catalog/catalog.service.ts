@@ -1,11 +1,7 @@
 import { AppError } from '@commerce/nest-kit';
+import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '@commerce/persistence';
 import { Injectable } from '@nestjs/common';
-import {
-  PG_FOREIGN_KEY_VIOLATION,
-  PG_UNIQUE_VIOLATION,
-  Sql,
-  pgErrorCode,
-} from '../database/sql.service';
+import { Sql } from '../database/sql.service';
 import type {
   CategoryDto,
   CategoryListDto,

@@ -69,15 +69,3 @@ export class Sql {
     }
   }
 }
-
-/** The SQLSTATE of a PostgreSQL error (e.g. `23505` unique violation), if it is one. */
-export function pgErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const driverError = (error as { driverError?: { code?: unknown } }).driverError;
-  const code = driverError?.code ?? (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-export const PG_UNIQUE_VIOLATION = '23505';
-export const PG_CHECK_VIOLATION = '23514';
-export const PG_FOREIGN_KEY_VIOLATION = '23503';

@@ -1,13 +1,8 @@
 import { APP_CONFIG, AppError, MetricsService } from '@commerce/nest-kit';
+import { PG_CHECK_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '@commerce/persistence';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProductsConfig } from '../config';
-import {
-  PG_CHECK_VIOLATION,
-  PG_UNIQUE_VIOLATION,
-  Sql,
-  type SqlSession,
-  pgErrorCode,
-} from '../database/sql.service';
+import { Sql, type SqlSession } from '../database/sql.service';
 import type {
   InventoryDto,
   OutOfStockDetailDto,

@@ -43,11 +43,17 @@ const CONTENT_TYPES: Record<string, string> = {
 /**
  * Bull Board (@bull-board/api and its prebuilt UI) on this process's Fastify, admin-only.
  *
- * Why not @bull-board/fastify: its current release is ESM-only, which this CommonJS Node 20 app
- * cannot `require`, and it registers @fastify/static and @fastify/view as plugins of Nest's
- * Fastify instance. The board needs little from a server: its JSON routes (declared by
- * @bull-board/api), the built UI files, and one HTML page whose template only substitutes
- * variables. This class is that server adapter (IServerAdapter).
+ * Why not @bull-board/fastify (measured with 9.10.1, its latest release): the package itself is
+ * CommonJS, but it pins @bull-board/api 9.10.1 (one behind ours) and depends on
+ * @fastify/static ^10.1.3, whose content-disposition 3 is ESM-only and, like @fastify/static 10,
+ * declares Node >= 22. Under Jest on Node 20 `require('@bull-board/fastify')` fails ("Must use
+ * import to load ES Module: content-disposition/dist/index.js"); plain Node 20 loads it only
+ * through require(esm), outside the declared engines. Installing it also hoists @fastify/static
+ * 10 to the root, where @nestjs/swagger would pick it up in every service (the kit keeps v9 for
+ * the same reason: see KitFastifyAdapter.useStaticAssets). Revisit on Node 22.
+ * The board needs little from a server: its JSON routes (declared by @bull-board/api), the built
+ * UI files, and one HTML page whose template only substitutes variables. This class is that
+ * server adapter (IServerAdapter).
  *
  * Every route checks the access token itself (these are plain Fastify routes, outside Nest's
  * guards) and needs ADMIN or SUPER_ADMIN. A browser reaches it through the gateway, which turns its
