@@ -1,4 +1,5 @@
 export * from './endpoints';
+export * from './eventually';
 export * from './mailpit';
 export * from './names';
 export * from './postgres';
@@ -6,3 +7,5 @@ export * from './temporal';
 export * from './tokens';
 export * from './http';
 export * from './child-app';
+export * from './stand-in-server';
+export * from './service-test-app';

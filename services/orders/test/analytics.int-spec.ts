@@ -1,6 +1,6 @@
 import { analyticsJobId } from '@commerce/analytics-publisher';
 import { type AnalyticsEvent, QueueName, checkoutWorkflowId } from '@commerce/contracts';
-import { connectTestTemporal, testEndpoints, uniqueName } from '@commerce/testing';
+import { connectTestTemporal, eventually, testEndpoints, uniqueName } from '@commerce/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -38,12 +38,12 @@ describe('orders analytics events (real Redis and Temporal dev server)', () => {
   });
 
   async function job(eventId: string): Promise<Job<AnalyticsEvent>> {
-    for (let i = 0; i < 100; i++) {
-      const found = await queue.getJob(analyticsJobId(eventId));
-      if (found) return found;
-      await sleep(20);
-    }
-    throw new Error(`no job for ${eventId}`);
+    return eventually(
+      `a job for ${eventId}`,
+      () => queue.getJob(analyticsJobId(eventId)),
+      2_000,
+      20,
+    );
   }
 
   const jobsOf = async (type: AnalyticsEvent['type'], customerId: string) =>
