@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { TestTokenIssuer, eventually } from '@commerce/testing';
 import { ChildUpstream, freePort } from './support/child-upstream';
 import { type RunningGateway, errorShape, scrapeMetrics, startGateway } from './support/gateway';
-import { type SigningKey, createSigningKey, signAccessToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 async function circuitState(gateway: RunningGateway, upstream: string): Promise<number> {
@@ -15,23 +14,14 @@ async function circuitState(gateway: RunningGateway, upstream: string): Promise<
 const CLOSED = 0;
 const OPEN = 2;
 
-/** Polls `probe` until it returns true (or gives up after `timeoutMs`). */
-async function eventually(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(200);
-  }
-}
-
 describe('circuit breaker and health with failing upstreams', () => {
-  let key: SigningKey;
+  let key: TestTokenIssuer;
   let token: string;
   let auth: StandInUpstream;
 
   beforeAll(async () => {
-    key = await createSigningKey();
-    token = await signAccessToken(key);
+    key = new TestTokenIssuer();
+    token = key.token();
     auth = await new StandInUpstream()
       .on('GET', '/auth/.well-known/jwks.json', (_req, res) => json(res, 200, { keys: [key.jwk] }))
       .start();
@@ -111,7 +101,12 @@ describe('circuit breaker and health with failing upstreams', () => {
 
       // The service comes back; after CIRCUIT_RESET_MS one trial call goes through and closes it.
       await orders.start();
-      await eventually(async () => (await get(gateway, '/api/orders/1')).status === 200);
+      await eventually(
+        'the orders service to answer through the gateway',
+        async () => (await get(gateway, '/api/orders/1')).status === 200,
+        20_000,
+        200,
+      );
       expect(await circuitState(gateway, 'orders')).toBe(CLOSED);
       expect((await get(gateway, '/api/orders/2')).status).toBe(200);
       expect(await orders.hits()).toBeGreaterThanOrEqual(2);
