@@ -69,9 +69,7 @@ async function start(
 const waitForStatus = (handle: WorkflowHandle, status: string) =>
   eventually(
     `workflow status ${status}`,
-    async () => {
-      return (await handle.query(getStatusQuery)).status === status;
-    },
+    async () => (await handle.query(getStatusQuery)).status === status,
     10_000,
   );
 
