@@ -34,6 +34,20 @@ describe('circuit breaker and health with failing upstreams', () => {
   const get = (gateway: RunningGateway, path: string) =>
     fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
+  /** A gateway in front of `ordersUrl` whose circuit opens after 3 calls at 50 % errors. */
+  const circuitGateway = (ordersUrl: string, resetMs: string) =>
+    startGateway({
+      UPSTREAMS: 'auth,orders',
+      AUTH_URL: auth.url,
+      ORDERS_URL: ordersUrl,
+      CIRCUIT_VOLUME_THRESHOLD: '3',
+      CIRCUIT_ERROR_PERCENT: '50',
+      CIRCUIT_WINDOW_MS: '60000',
+      CIRCUIT_RESET_MS: resetMs,
+      RATE_LIMIT_DEFAULT_LIMIT: '10000',
+      RATE_LIMIT_ADDRESS_LIMIT: '10000',
+    });
+
   describe('an upstream process killed with SIGKILL', () => {
     let orders: ChildUpstream;
     let gateway: RunningGateway;
@@ -41,17 +55,7 @@ describe('circuit breaker and health with failing upstreams', () => {
     beforeAll(async () => {
       orders = new ChildUpstream(await freePort());
       await orders.start();
-      gateway = await startGateway({
-        UPSTREAMS: 'auth,orders',
-        AUTH_URL: auth.url,
-        ORDERS_URL: orders.url,
-        CIRCUIT_VOLUME_THRESHOLD: '3',
-        CIRCUIT_ERROR_PERCENT: '50',
-        CIRCUIT_WINDOW_MS: '60000',
-        CIRCUIT_RESET_MS: '4000',
-        RATE_LIMIT_DEFAULT_LIMIT: '10000',
-        RATE_LIMIT_ADDRESS_LIMIT: '10000',
-      });
+      gateway = await circuitGateway(orders.url, '4000');
     });
 
     afterAll(async () => {
@@ -155,17 +159,7 @@ describe('circuit breaker and health with failing upstreams', () => {
           }),
         )
         .start();
-      gateway = await startGateway({
-        UPSTREAMS: 'auth,orders',
-        AUTH_URL: auth.url,
-        ORDERS_URL: orders.url,
-        CIRCUIT_VOLUME_THRESHOLD: '3',
-        CIRCUIT_ERROR_PERCENT: '50',
-        CIRCUIT_WINDOW_MS: '60000',
-        CIRCUIT_RESET_MS: '60000',
-        RATE_LIMIT_DEFAULT_LIMIT: '10000',
-        RATE_LIMIT_ADDRESS_LIMIT: '10000',
-      });
+      gateway = await circuitGateway(orders.url, '60000');
     });
 
     afterAll(async () => {

@@ -1,5 +1,7 @@
+import { checkoutWorkflowId } from '@commerce/contracts';
 import type { Env } from '@commerce/nest-kit';
 import { ServiceTestApp } from '@commerce/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { AppModule, ordersAppOptions } from '../../src/app.module';
 import { ordersConfigSchema } from '../../src/config';
@@ -58,5 +60,15 @@ export class OrdersTestEnvironment extends ServiceTestApp<typeof ordersConfigSch
         },
       },
     );
+  }
+}
+
+/** Ends the checkout workflows of `orderIds` (no worker polls these tests' queues). */
+export async function terminateCheckouts(temporal: TestWorkflowEnvironment, orderIds: string[]) {
+  for (const orderId of orderIds) {
+    await temporal.client.workflow
+      .getHandle(checkoutWorkflowId(orderId))
+      .terminate('test finished')
+      .catch(() => undefined);
   }
 }
