@@ -1,22 +1,24 @@
-import { NotificationStatus, type NotificationDocument } from '@commerce/contracts';
-import { buildWorkers, WorkersTestEnvironment, waitUntil } from './support/workers-env';
+import { NotificationStatus } from '@commerce/contracts';
+import type { NotificationDocument } from '../src/notifications/notification.schema';
+import { DeliveryTestEnvironment, waitUntil } from './support/delivery-env';
+import { buildNotifications } from './support/processors-process';
 
 /**
- * Fault tests: the workers process from its build (dist/main.js) as child processes, killed with
- * SIGKILL mid-delivery and started again. Every notification must end SENT with exactly one email
+ * Fault tests: the processors from their build (dist/processors.main.js) as child processes,
+ * killed with SIGKILL mid-delivery and started again. Every notification must end SENT with exactly one email
  * in the sink; the only exception the design admits (and flags) is a worker killed in the
  * sub-millisecond gap between sending the hand-over mark and sending the final ".",
- * which can cost that one email but never duplicates it (services/workers/README.md).
+ * which can cost that one email but never duplicates it (services/notifications/README.md).
  */
-describe('email workers killed with SIGKILL', () => {
-  const env = new WorkersTestEnvironment();
+describe('email processors killed with SIGKILL', () => {
+  const env = new DeliveryTestEnvironment();
   const fast = { EMAIL_CONCURRENCY: '4' };
 
   beforeAll(async () => {
-    await buildWorkers();
+    await buildNotifications();
     await env.setUp();
   }, 300_000);
-  afterEach(() => env.stopWorkers());
+  afterEach(() => env.stopProcessors());
   afterAll(() => env.tearDown());
 
   async function queueEmails(count: number, label: string): Promise<NotificationDocument[]> {
@@ -52,7 +54,7 @@ describe('email workers killed with SIGKILL', () => {
 
   it('delivers 40 emails exactly once across a kill -9 at a random point of the run', async () => {
     const docs = await queueEmails(40, 'random');
-    const first = await env.spawnWorker(fast);
+    const first = await env.spawnProcessors(fast);
     await waitUntil(
       'some emails to arrive',
       async () => (await env.mailCounts()).size >= 10,
@@ -68,7 +70,7 @@ describe('email workers killed with SIGKILL', () => {
     });
     expect(sentAtKill).toBeLessThan(docs.length);
 
-    const second = await env.spawnWorker(fast);
+    const second = await env.spawnProcessors(fast);
     const finals = await allSettled(docs);
     const counts = await settledMailCounts();
 
@@ -95,13 +97,13 @@ describe('email workers killed with SIGKILL', () => {
   it('resends, once, what a killed worker had not handed over yet', async () => {
     env.proxy.mode = 'hold-before-body';
     const docs = await queueEmails(8, 'before');
-    const first = await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
+    const first = await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
     await waitUntil('four conversations stuck before the body', () => env.proxy.held === 4);
     first.process.kill('SIGKILL');
     await first.exited;
 
     env.proxy.mode = 'pass';
-    await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
+    await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
     const finals = await allSettled(docs);
     const counts = await settledMailCounts();
     expect(finals.map((d) => [d.status, counts.get(d.to)])).toEqual(
@@ -115,13 +117,13 @@ describe('email workers killed with SIGKILL', () => {
   it('never resends what a killed worker had handed over but not seen accepted', async () => {
     env.proxy.mode = 'hold-final-reply';
     const docs = await queueEmails(8, 'after');
-    const first = await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
+    const first = await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
     await waitUntil('four accepted messages whose answer is held', () => env.proxy.held === 4);
     first.process.kill('SIGKILL');
     await first.exited;
 
     env.proxy.mode = 'pass';
-    await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
+    await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
     const finals = await allSettled(docs);
     const counts = await settledMailCounts();
     expect(finals.map((d) => [d.status, counts.get(d.to)])).toEqual(
