@@ -71,11 +71,9 @@ export default tseslint.config(
             { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // A host process composes the queue processors modules that bounded contexts export.
-            {
-              sourceTag: 'scope:host',
-              onlyDependOnLibsWithTags: ['scope:shared', 'scope:service'],
-            },
+            // A host (services/workers) runs queue processors of bounded contexts: besides shared
+            // libraries it imports only a context's package (its exported processors module).
+            { sourceTag: 'scope:host', onlyDependOnLibsWithTags: ['scope:shared', 'type:context'] },
             { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:activity', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -89,10 +87,7 @@ export default tseslint.config(
             },
             // Test-only helpers may be used by any project's tests, but never by production code
             // of shared libraries.
-            {
-              sourceTag: 'type:lib',
-              notDependOnLibsWithTags: ['type:testing', 'type:app', 'type:host'],
-            },
+            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:testing', 'type:app'] },
             { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:app'] },
           ],
         },

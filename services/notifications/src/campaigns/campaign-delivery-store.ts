@@ -9,6 +9,7 @@ import {
   CampaignRecipientState,
   campaignKeys,
   campaignSuppressionKey,
+  expireCampaignKeys,
 } from './campaign-keys';
 
 const S = CampaignRecipientState;
@@ -212,14 +213,7 @@ export class CampaignDeliveryStore implements OnModuleInit {
 
   /** Lets a finished campaign's delivery state go after `seconds`. */
   async expire(campaignId: string, seconds: number): Promise<void> {
-    const keys = campaignKeys(this.prefix, campaignId);
-    await this.redis
-      .multi()
-      .expire(keys.recipients, seconds)
-      .expire(keys.counters, seconds)
-      .expire(keys.failures, seconds)
-      .expire(keys.status, seconds)
-      .exec();
+    await expireCampaignKeys(this.redis, this.prefix, campaignId, seconds);
   }
 
   private run(

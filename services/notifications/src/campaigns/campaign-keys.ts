@@ -1,4 +1,5 @@
 import { CampaignStatus } from '@commerce/contracts';
+import type { Redis } from 'ioredis';
 
 /**
  * Redis keys of a campaign's delivery state: the API side (status, suppression at fan-out,
@@ -37,6 +38,23 @@ local function complete(statusKey, countersKey)
   end
   return 0
 end`;
+
+/** Lets a finished campaign's delivery state go after `seconds` (jobs can no longer need it). */
+export async function expireCampaignKeys(
+  redis: Redis,
+  prefix: string,
+  campaignId: string,
+  seconds: number,
+): Promise<void> {
+  const keys = campaignKeys(prefix, campaignId);
+  await redis
+    .multi()
+    .expire(keys.recipients, seconds)
+    .expire(keys.counters, seconds)
+    .expire(keys.failures, seconds)
+    .expire(keys.status, seconds)
+    .exec();
+}
 
 /** Redis set of suppressed (unsubscribed) addresses, lower-cased; mirrors MongoDB. */
 export const campaignSuppressionKey = (prefix: string) => `${prefix}:campaign:suppressed`;

@@ -8,6 +8,7 @@ import {
   CampaignRecipientState,
   campaignKeys,
   campaignSuppressionKey,
+  expireCampaignKeys,
 } from './campaign-keys';
 
 /** Delivery counters of a campaign, kept in Redis by the campaign processor. */
@@ -122,14 +123,7 @@ export class CampaignState implements OnApplicationShutdown {
 
   /** Lets a finished campaign's delivery state go after `seconds` (jobs can no longer need it). */
   async expire(campaignId: string, seconds: number): Promise<void> {
-    const keys = this.keys(campaignId);
-    await this.redis
-      .multi()
-      .expire(keys.recipients, seconds)
-      .expire(keys.counters, seconds)
-      .expire(keys.failures, seconds)
-      .expire(keys.status, seconds)
-      .exec();
+    await expireCampaignKeys(this.redis, this.prefix, campaignId, seconds);
   }
 
   /** Adds addresses to the suppression set the processor checks before every send. */

@@ -83,7 +83,7 @@ export function judgeClaim(
   return latest.stage === EmailClaimStage.HANDOVER ? { kind: 'handed-over' } : next;
 }
 
-/** A claim lost to a racer is judged again this many times before the attempt waits. */
+/** A claim lost to a racer is judged again, up to this many rounds in all, before the job waits. */
 const CLAIM_ROUNDS = 3;
 
 /**
@@ -127,7 +127,7 @@ export class NotificationStore implements OnModuleInit {
     leaseMs: number,
     now: Date = new Date(),
   ): Promise<ClaimResult> {
-    for (let round = 1; ; round++) {
+    for (let round = 1; round <= CLAIM_ROUNDS; round++) {
       const [doc, latest] = await Promise.all([
         this.find(notificationId),
         this.latestClaim(notificationId),
@@ -150,8 +150,7 @@ export class NotificationStore implements OnModuleInit {
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         // A racer took this generation: judge again (its claim now holds the notification).
-        if (round < CLAIM_ROUNDS) continue;
-        return { kind: 'held', until: now.getTime() };
+        continue;
       }
       // Only this claim's holder writes here now; the status condition catches a notification
       // finished between the read above and the insert.
@@ -163,6 +162,8 @@ export class NotificationStore implements OnModuleInit {
       if (claimed) return { kind: 'claimed', claim, notification: claimed };
       await this.release(claim, 'the notification was finished meanwhile');
     }
+    // Racers kept winning (or releasing) in between: the job looks again shortly.
+    return { kind: 'held', until: now.getTime() };
   }
 
   find(notificationId: string): Promise<NotificationDocument | null> {

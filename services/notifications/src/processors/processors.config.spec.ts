@@ -5,7 +5,7 @@ describe('notification processors config', () => {
   it('has working defaults', () => {
     expect(loadConfig(notificationProcessorsConfigSchema, {})).toMatchObject({
       SERVICE_NAME: 'notification-processors',
-      PORT: 3008,
+      PORT: 3010,
       MONGO_URL: 'mongodb://127.0.0.1:27017/commerce_notifications',
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: 'commerce',

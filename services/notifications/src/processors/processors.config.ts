@@ -16,7 +16,7 @@ export function mailboxAddress(value: string): string {
 }
 
 /** Port of the processors entrypoint (health and metrics only) when it runs on its own. */
-export const PROCESSORS_PORT = 3008;
+export const PROCESSORS_PORT = 3010;
 
 /**
  * The environment of the notifications queue processors (transactional and campaign email),
