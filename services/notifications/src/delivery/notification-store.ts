@@ -92,13 +92,15 @@ const CLAIM_ROUNDS = 3;
  * (SENDING -> HANDOVER, or RELEASED).
  *
  * Taking a claim is an insert with a unique `_id` (notification id and generation), not a
- * conditional update: FerretDB v1 on PostgreSQL does not make a conditional `findOneAndUpdate`
- * atomic (6 racers on one document: several winners in 29 of 30 rounds, DESIGN.md §3), while an
- * insert with one `_id` has exactly one winner on FerretDB and on MongoDB alike. Measured here with
- * 20 racing claims on one notification (test/email-delivery.int-spec.ts, FerretDB 1.24 on
- * PostgreSQL): exactly one winner in each of 30 rounds (30/30), and 20 jobs of one notification
- * sent one email. So no lock in front of the claim is needed (the Redis claim guard that stood
- * there is gone). After the insert, only the claim's holder writes to it and to the notification.
+ * conditional update: FerretDB v1 does not make a conditional `findOneAndUpdate` atomic, while an
+ * insert with one `_id` has exactly one winner, on FerretDB and on MongoDB alike. Measured here
+ * (FerretDB 1.24 on PostgreSQL, 20 racers on one document, 30 rounds): conditional
+ * findOneAndUpdate had exactly one winner in 6/30 rounds (up to 20 winners in a round); an insert
+ * with one `_id` in 30/30. This store's claim() raced by 20 (test/email-delivery.int-spec.ts): one
+ * winner in 30/30 rounds in each of 11 runs (330/330), and the 20 duplicate jobs of one
+ * notification sent one email in each of those runs. So nothing guards the claim any more (the
+ * Redis claim guard that stood in front of a conditional update is gone). After the insert only
+ * the claim's holder writes to it and to the notification.
  */
 @Injectable()
 export class NotificationStore implements OnModuleInit {
