@@ -94,11 +94,16 @@ describe('email processors killed with SIGKILL', () => {
     expect(second.output()).not.toMatch(/"level":(50|60)/);
   }, 120_000);
 
-  it('resends, once, what a killed worker had not handed over yet', async () => {
-    env.proxy.mode = 'hold-before-body';
-    const docs = await queueEmails(8, 'before');
+  /**
+   * Eight emails through a processors process that is killed with SIGKILL once the proxy holds
+   * four conversations at the point `mode` stops them; a second process then finishes. Every
+   * notification ends SENT with exactly one email; returns the final documents.
+   */
+  async function killWhileHeld(mode: 'hold-before-body' | 'hold-final-reply', label: string) {
+    env.proxy.mode = mode;
+    const docs = await queueEmails(8, label);
     const first = await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
-    await waitUntil('four conversations stuck before the body', () => env.proxy.held === 4);
+    await waitUntil(`four conversations held (${mode})`, () => env.proxy.held === 4);
     first.process.kill('SIGKILL');
     await first.exited;
 
@@ -109,26 +114,18 @@ describe('email processors killed with SIGKILL', () => {
     expect(finals.map((d) => [d.status, counts.get(d.to)])).toEqual(
       docs.map(() => [NotificationStatus.SENT, 1]),
     );
+    return finals;
+  }
+
+  it('resends, once, what a killed worker had not handed over yet', async () => {
+    const finals = await killWhileHeld('hold-before-body', 'before');
     expect(finals.filter((d) => d.deliveryUnconfirmed)).toEqual([]);
     // The four the killed worker had claimed took a second attempt.
     expect(finals.map((d) => d.attempts).sort()).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
   }, 120_000);
 
   it('never resends what a killed worker had handed over but not seen accepted', async () => {
-    env.proxy.mode = 'hold-final-reply';
-    const docs = await queueEmails(8, 'after');
-    const first = await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
-    await waitUntil('four accepted messages whose answer is held', () => env.proxy.held === 4);
-    first.process.kill('SIGKILL');
-    await first.exited;
-
-    env.proxy.mode = 'pass';
-    await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
-    const finals = await allSettled(docs);
-    const counts = await settledMailCounts();
-    expect(finals.map((d) => [d.status, counts.get(d.to)])).toEqual(
-      docs.map(() => [NotificationStatus.SENT, 1]),
-    );
+    const finals = await killWhileHeld('hold-final-reply', 'after');
     expect(finals.filter((d) => d.deliveryUnconfirmed)).toHaveLength(4);
     expect(finals.every((d) => d.attempts === 1)).toBe(true);
   }, 120_000);

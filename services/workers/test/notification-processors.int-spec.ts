@@ -1,5 +1,4 @@
 import { QueueName } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
   type ScratchDatabase,
   TestTokenIssuer,
@@ -10,9 +9,7 @@ import {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { hostname } from 'node:os';
-import { AppModule, workersAppOptions } from '../src/app.module';
-import { workersConfigSchema } from '../src/config';
-import { waitUntil } from './support/workers-env';
+import { startWorkersApp, waitUntil } from './support/workers-env';
 
 // The workers host composes the notifications context's processors (their behaviour is tested in
 // services/notifications/test): they run here on the host's config and report in its /health.
@@ -27,23 +24,12 @@ describe('workers host: the notifications processors', () => {
   beforeAll(async () => {
     await issuer.start();
     db = await createScratchDatabase('wkhost');
-    const config = loadConfig(workersConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      MONGO_URL: testEndpoints.mongoUrl(prefix.replace(/-/g, '_')),
-      REDIS_URL: testEndpoints.redisUrl,
+    ({ app, url } = await startWorkersApp({
       QUEUE_PREFIX: prefix,
       DATABASE_URL: db.url,
       AUTH_JWKS_URL: issuer.jwksUrl,
       EMAIL_CONCURRENCY: '3',
-    });
-    app = await createApp(AppModule, {
-      ...workersAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    ({ url } = await listen(app, { host: '127.0.0.1', port: 0 }));
+    }));
     queues = [QueueName.email, QueueName.campaign].map(
       (name) => new Queue(name, { connection: { url: testEndpoints.redisUrl }, prefix }),
     );

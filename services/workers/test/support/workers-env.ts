@@ -1,3 +1,4 @@
+import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
   ChildApp,
   type ScratchDatabase,
@@ -7,8 +8,11 @@ import {
   testEndpoints,
   uniqueName,
 } from '@commerce/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Connection } from 'mongoose';
+import { AppModule, workersAppOptions } from '../../src/app.module';
+import { workersConfigSchema } from '../../src/config';
 
 /** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
 export async function waitUntil<T>(
@@ -95,6 +99,31 @@ export class WorkersTestEnvironment {
     for (const child of children) child.process.kill('SIGTERM');
     await Promise.all(children.map((child) => child.exited));
   }
+}
+
+/**
+ * The workers app as main.ts builds it, in this process, on a free port, with a test file's
+ * scratch databases, queue prefix and JWKS in `env` (its MongoDB database is named after the
+ * prefix unless `env` says otherwise).
+ */
+export async function startWorkersApp(
+  env: Record<string, string> & { QUEUE_PREFIX: string },
+): Promise<{ app: NestFastifyApplication; url: string }> {
+  const config = loadConfig(workersConfigSchema, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    MONGO_URL: testEndpoints.mongoUrl(env.QUEUE_PREFIX.replace(/-/g, '_')),
+    REDIS_URL: testEndpoints.redisUrl,
+    ...env,
+  });
+  const app = await createApp(AppModule, {
+    ...workersAppOptions(config),
+    config,
+    metrics: { defaultMetrics: false },
+    shutdownHooks: false,
+  });
+  const { url } = await listen(app, { host: '127.0.0.1', port: 0 });
+  return { app, url };
 }
 
 /** Builds the workers app and what it depends on (the tests run its real process). */
