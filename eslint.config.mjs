@@ -80,6 +80,9 @@ export default tseslint.config(
               sourceTag: 'scope:service',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:workflow'],
             },
+            // A host (services/workers) runs queue processors of bounded contexts: besides shared
+            // libraries it imports only a context's package (its exported processors module).
+            { sourceTag: 'scope:host', onlyDependOnLibsWithTags: ['scope:shared', 'type:context'] },
             { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:activity', onlyDependOnLibsWithTags: ['scope:shared'] },
             {

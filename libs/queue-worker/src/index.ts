@@ -1,0 +1,2 @@
+export * from './queue-worker';
+export * from './queue-worker-config';
