@@ -1,4 +1,4 @@
-import { ORDER_TRANSITIONS, type OrderStatus } from '@commerce/contracts';
+import { ORDER_TRANSITIONS, type OrderStatus, type PaymentView } from '@commerce/contracts';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -37,7 +37,7 @@ export class FakeServices {
   /** Units available per product; unknown products are NOT_FOUND. */
   readonly stock = new Map<string, number>();
   readonly reservations = new Map<string, { status: 'RESERVED' | 'RELEASED' | 'COMMITTED' }>();
-  readonly payments = new Map<string, Payment>();
+  readonly payments = new Map<string, PaymentView>();
   readonly refunds = new Map<string, { id: string; orderId: string; amount: number }>();
   readonly orders = new Map<string, OrderStatus>();
   readonly notifications = new Map<string, unknown>();
@@ -218,7 +218,7 @@ export class FakeServices {
       : body.paymentMethodId === 'pm_card_threeDSecureRequired'
         ? 'REQUIRES_ACTION'
         : 'CAPTURED';
-    const payment: Payment = {
+    const payment: PaymentView = {
       id: `pay-${this.payments.size + 1}`,
       orderId: body.orderId,
       customerId: body.customerId,
@@ -294,22 +294,6 @@ export class FakeServices {
     this.notifications.set(body.idempotencyKey, body);
     return { status: 201, body: { id: 'n' } };
   }
-}
-
-interface Payment {
-  id: string;
-  orderId: string;
-  customerId: string;
-  status: string;
-  amount: number;
-  currency: string;
-  provider: string;
-  providerPaymentId: string | null;
-  refundedAmount: number;
-  failureCode: string | null;
-  failureMessage: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export function error(statusCode: number, code: string, message: string, details?: unknown): Reply {

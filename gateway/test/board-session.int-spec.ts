@@ -1,18 +1,18 @@
+import { TestTokenIssuer } from '@commerce/testing';
 import { type RunningGateway, errorShape, startGateway } from './support/gateway';
-import { type SigningKey, createSigningKey, signAccessToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 // Bull Board is an HTML app: the browser holds an admin token in a board-only cookie, which the
 // gateway turns back into the Authorization header for board requests and nothing else.
 describe('Bull Board session through the gateway', () => {
-  let key: SigningKey;
+  let key: TestTokenIssuer;
   let auth: StandInUpstream;
   let workers: StandInUpstream;
   let orders: StandInUpstream;
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    key = await createSigningKey();
+    key = new TestTokenIssuer();
     auth = await new StandInUpstream()
       .on('GET', '/auth/.well-known/jwks.json', (_req, res) => json(res, 200, { keys: [key.jwk] }))
       .start();
@@ -55,7 +55,7 @@ describe('Bull Board session through the gateway', () => {
   });
 
   it('opens a session for an admin and relays board requests with the token', async () => {
-    const token = await signAccessToken(key, { roles: ['ADMIN'], expiresIn: 600 });
+    const token = key.token(['ADMIN'], undefined, { exp: Math.floor(Date.now() / 1000) + 600 });
     const cookie = await openSession(token);
     const before = workers.calls.length;
     const res = await board('/api/queues', { headers: { cookie } });
@@ -67,7 +67,7 @@ describe('Bull Board session through the gateway', () => {
   });
 
   it('refuses a session to a customer and to a missing token', async () => {
-    const customer = await signAccessToken(key, { roles: ['CUSTOMER'] });
+    const customer = key.token(['CUSTOMER']);
     const forbidden = await board('/session', {
       method: 'POST',
       headers: { authorization: `Bearer ${customer}` },
@@ -89,7 +89,7 @@ describe('Bull Board session through the gateway', () => {
   });
 
   it('gives the cookie no authority outside the board', async () => {
-    const token = await signAccessToken(key, { roles: ['ADMIN'] });
+    const token = key.token(['ADMIN']);
     const cookie = await openSession(token);
     const before = orders.calls.length;
     const res = await fetch(`${gateway.url}/api/orders`, { headers: { cookie } });

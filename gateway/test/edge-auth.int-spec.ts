@@ -1,23 +1,22 @@
 import { revokedJtiKey } from '@commerce/contracts';
-import { testEndpoints } from '@commerce/testing';
+import { accessClaims, signNone, testEndpoints, TestTokenIssuer } from '@commerce/testing';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { type RunningGateway, errorShape, startGateway } from './support/gateway';
-import { type SigningKey, createSigningKey, signAccessToken, unsignedToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 // The edge token check against a stand-in auth service that publishes an ES256 JWKS.
 describe('edge token check', () => {
-  let key: SigningKey;
-  let otherKey: SigningKey;
+  let key: TestTokenIssuer;
+  let otherKey: TestTokenIssuer;
   let auth: StandInUpstream;
   let orders: StandInUpstream;
   let products: StandInUpstream;
   let gateway: RunningGateway;
 
   beforeAll(async () => {
-    key = await createSigningKey();
-    otherKey = await createSigningKey();
+    key = new TestTokenIssuer();
+    otherKey = new TestTokenIssuer();
     auth = await new StandInUpstream()
       .on('GET', '/auth/.well-known/jwks.json', (_req, res) => json(res, 200, { keys: [key.jwk] }))
       .on('POST', '/auth/login', (_req, res) =>
@@ -70,15 +69,18 @@ describe('edge token check', () => {
   });
 
   it('refuses an expired token', async () => {
-    await rejected(`Bearer ${await signAccessToken(key, { expiresIn: -600 })}`, 'TOKEN_EXPIRED');
+    await rejected(
+      `Bearer ${key.token(['CUSTOMER'], undefined, { exp: Math.floor(Date.now() / 1000) - 600 })}`,
+      'TOKEN_EXPIRED',
+    );
   });
 
   it('refuses a token signed by a key the auth service does not publish', async () => {
     // Same kid as the published key, different private key: the signature cannot verify.
-    const forged = await signAccessToken({ ...otherKey, kid: key.kid });
+    const forged = otherKey.sign(accessClaims(), key.kid);
     await rejected(`Bearer ${forged}`, 'TOKEN_INVALID');
     // An unknown kid altogether.
-    await rejected(`Bearer ${await signAccessToken(otherKey)}`, 'TOKEN_INVALID');
+    await rejected(`Bearer ${otherKey.token()}`, 'TOKEN_INVALID');
   });
 
   it('refuses a revoked token', async () => {
@@ -86,17 +88,18 @@ describe('edge token check', () => {
     const redis = new Redis(testEndpoints.redisUrl);
     try {
       await redis.set(revokedJtiKey(jti), '1', 'EX', 60);
-      await rejected(`Bearer ${await signAccessToken(key, { jti })}`, 'TOKEN_REVOKED');
+      await rejected(`Bearer ${key.token(['CUSTOMER'], undefined, { jti })}`, 'TOKEN_REVOKED');
     } finally {
       await redis.del(revokedJtiKey(jti));
       await redis.quit();
     }
   });
 
-  it('refuses alg none', () => rejected(`Bearer ${unsignedToken(key.kid)}`, 'TOKEN_INVALID'));
+  it('refuses alg none', () =>
+    rejected(`Bearer ${signNone(accessClaims(), key.kid)}`, 'TOKEN_INVALID'));
 
   it('lets a valid token through and forwards the Authorization header untouched', async () => {
-    const token = await signAccessToken(key);
+    const token = key.token();
     const res = await fetch(`${gateway.url}/api/orders/mine`, {
       headers: { authorization: `Bearer ${token}` },
     });

@@ -1,6 +1,3 @@
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import { AppModule, gatewayAppOptions } from '../src/app.module';
-import { gatewayConfigSchema } from '../src/config';
 import { type RunningGateway, errorShape, scrapeMetrics, startGateway } from './support/gateway';
 import { StandInUpstream } from './support/stand-in-upstream';
 
@@ -148,20 +145,9 @@ describe('gateway with Redis unreachable', () => {
   it('reports not ready with 503 and terminus report', async () => {
     const auth = await new StandInUpstream().start();
     // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-    const config = loadConfig(gatewayConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      REDIS_URL: 'redis://127.0.0.1:1',
-      AUTH_URL: auth.url,
-    });
-    const app = await createApp(AppModule, {
-      ...gatewayAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
+    const gw = await startGateway({ REDIS_URL: 'redis://127.0.0.1:1', AUTH_URL: auth.url });
+    const { url } = gw;
     try {
-      const { url } = await listen(app, { host: '127.0.0.1', port: 0 });
       const res = await fetch(`${url}/health`);
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({
@@ -177,7 +163,7 @@ describe('gateway with Redis unreachable', () => {
       const jwks = await fetch(`${url}/api/auth/.well-known/jwks.json`);
       expect(jwks.status).toBe(200);
     } finally {
-      await app.close();
+      await gw.close();
       await auth.stop();
     }
   });

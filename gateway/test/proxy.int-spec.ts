@@ -1,13 +1,13 @@
+import { TestTokenIssuer } from '@commerce/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { type RunningGateway, errorShape, startGateway } from './support/gateway';
-import { type SigningKey, createSigningKey, signAccessToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 // Stand-in services as real HTTP servers on free ports, and the real gateway in front of them.
 describe('gateway proxy over real sockets', () => {
-  let key: SigningKey;
+  let key: TestTokenIssuer;
   let auth: StandInUpstream;
   let orders: StandInUpstream;
   let products: StandInUpstream;
@@ -15,7 +15,7 @@ describe('gateway proxy over real sockets', () => {
   let token: string;
 
   beforeAll(async () => {
-    key = await createSigningKey();
+    key = new TestTokenIssuer();
     auth = await new StandInUpstream()
       .on('GET', '/auth/.well-known/jwks.json', (_req, res) => json(res, 200, { keys: [key.jwk] }))
       .start();
@@ -79,7 +79,7 @@ describe('gateway proxy over real sockets', () => {
       RATE_LIMIT_ADDRESS_LIMIT: '10000',
       RATE_LIMIT_AUTH_LIMIT: '10000',
     });
-    token = await signAccessToken(key);
+    token = key.token();
   });
 
   afterAll(async () => {

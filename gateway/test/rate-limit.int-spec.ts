@@ -1,17 +1,16 @@
-import { uniqueName } from '@commerce/testing';
+import { TestTokenIssuer, uniqueName } from '@commerce/testing';
 import { type RunningGateway, errorShape, startGateway } from './support/gateway';
-import { type SigningKey, createSigningKey, signAccessToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 // Limits live in Redis: two gateway instances sharing a key prefix enforce one limit together.
 describe('rate limits across gateway instances', () => {
-  let key: SigningKey;
+  let key: TestTokenIssuer;
   let auth: StandInUpstream;
   let products: StandInUpstream;
   const running: RunningGateway[] = [];
 
   beforeAll(async () => {
-    key = await createSigningKey();
+    key = new TestTokenIssuer();
     auth = await new StandInUpstream()
       .on('GET', '/auth/.well-known/jwks.json', (_req, res) => json(res, 200, { keys: [key.jwk] }))
       .start();
@@ -92,8 +91,8 @@ describe('rate limits across gateway instances', () => {
 
   it('counts authenticated requests per user, not per address', async () => {
     const [a, b] = await pair({ RATE_LIMIT_DEFAULT_LIMIT: '3', RATE_LIMIT_ADDRESS_LIMIT: '100' });
-    const ada = await signAccessToken(key);
-    const bob = await signAccessToken(key);
+    const ada = key.token();
+    const bob = key.token();
     const get = (gw: RunningGateway, token: string) =>
       fetch(`${gw.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     for (const gw of [a, b, a]) expect((await get(gw, ada)).status).toBe(200);

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { TestTokenIssuer, eventually } from '@commerce/testing';
 import { ChildUpstream, freePort } from './support/child-upstream';
 import { type RunningGateway, errorShape, scrapeMetrics, startGateway } from './support/gateway';
-import { type SigningKey, createSigningKey, signAccessToken } from './support/keys';
 import { StandInUpstream, json } from './support/stand-in-upstream';
 
 async function circuitState(gateway: RunningGateway, upstream: string): Promise<number> {
@@ -15,23 +14,14 @@ async function circuitState(gateway: RunningGateway, upstream: string): Promise<
 const CLOSED = 0;
 const OPEN = 2;
 
-/** Polls `probe` until it returns true (or gives up after `timeoutMs`). */
-async function eventually(probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(200);
-  }
-}
-
 describe('circuit breaker and health with failing upstreams', () => {
-  let key: SigningKey;
+  let key: TestTokenIssuer;
   let token: string;
   let auth: StandInUpstream;
 
   beforeAll(async () => {
-    key = await createSigningKey();
-    token = await signAccessToken(key);
+    key = new TestTokenIssuer();
+    token = key.token();
     auth = await new StandInUpstream()
       .on('GET', '/auth/.well-known/jwks.json', (_req, res) => json(res, 200, { keys: [key.jwk] }))
       .start();
@@ -44,6 +34,20 @@ describe('circuit breaker and health with failing upstreams', () => {
   const get = (gateway: RunningGateway, path: string) =>
     fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
+  /** A gateway in front of `ordersUrl` whose circuit opens after 3 calls at 50 % errors. */
+  const circuitGateway = (ordersUrl: string, resetMs: string) =>
+    startGateway({
+      UPSTREAMS: 'auth,orders',
+      AUTH_URL: auth.url,
+      ORDERS_URL: ordersUrl,
+      CIRCUIT_VOLUME_THRESHOLD: '3',
+      CIRCUIT_ERROR_PERCENT: '50',
+      CIRCUIT_WINDOW_MS: '60000',
+      CIRCUIT_RESET_MS: resetMs,
+      RATE_LIMIT_DEFAULT_LIMIT: '10000',
+      RATE_LIMIT_ADDRESS_LIMIT: '10000',
+    });
+
   describe('an upstream process killed with SIGKILL', () => {
     let orders: ChildUpstream;
     let gateway: RunningGateway;
@@ -51,17 +55,7 @@ describe('circuit breaker and health with failing upstreams', () => {
     beforeAll(async () => {
       orders = new ChildUpstream(await freePort());
       await orders.start();
-      gateway = await startGateway({
-        UPSTREAMS: 'auth,orders',
-        AUTH_URL: auth.url,
-        ORDERS_URL: orders.url,
-        CIRCUIT_VOLUME_THRESHOLD: '3',
-        CIRCUIT_ERROR_PERCENT: '50',
-        CIRCUIT_WINDOW_MS: '60000',
-        CIRCUIT_RESET_MS: '4000',
-        RATE_LIMIT_DEFAULT_LIMIT: '10000',
-        RATE_LIMIT_ADDRESS_LIMIT: '10000',
-      });
+      gateway = await circuitGateway(orders.url, '4000');
     });
 
     afterAll(async () => {
@@ -111,7 +105,12 @@ describe('circuit breaker and health with failing upstreams', () => {
 
       // The service comes back; after CIRCUIT_RESET_MS one trial call goes through and closes it.
       await orders.start();
-      await eventually(async () => (await get(gateway, '/api/orders/1')).status === 200);
+      await eventually(
+        'the orders service to answer through the gateway',
+        async () => (await get(gateway, '/api/orders/1')).status === 200,
+        20_000,
+        200,
+      );
       expect(await circuitState(gateway, 'orders')).toBe(CLOSED);
       expect((await get(gateway, '/api/orders/2')).status).toBe(200);
       expect(await orders.hits()).toBeGreaterThanOrEqual(2);
@@ -160,17 +159,7 @@ describe('circuit breaker and health with failing upstreams', () => {
           }),
         )
         .start();
-      gateway = await startGateway({
-        UPSTREAMS: 'auth,orders',
-        AUTH_URL: auth.url,
-        ORDERS_URL: orders.url,
-        CIRCUIT_VOLUME_THRESHOLD: '3',
-        CIRCUIT_ERROR_PERCENT: '50',
-        CIRCUIT_WINDOW_MS: '60000',
-        CIRCUIT_RESET_MS: '60000',
-        RATE_LIMIT_DEFAULT_LIMIT: '10000',
-        RATE_LIMIT_ADDRESS_LIMIT: '10000',
-      });
+      gateway = await circuitGateway(orders.url, '60000');
     });
 
     afterAll(async () => {

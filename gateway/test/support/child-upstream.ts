@@ -1,20 +1,9 @@
+export { freePort } from '@commerce/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const SCRIPT = join(__dirname, '..', 'fixtures', 'upstream-child.js');
-
-/** A port nothing listens on right now (bound and released by the OS). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** The stand-in service of `fixtures/upstream-child.js` as a child process on a fixed port. */
 export class ChildUpstream {

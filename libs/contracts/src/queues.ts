@@ -1,4 +1,4 @@
-/** BullMQ queue names and job payloads shared by producers and the workers process. */
+/** BullMQ queue names and job payloads shared by producers and the processes that work on them. */
 export const QueueName = {
   /** Transactional email: one job per notification, job id = the notification's idempotency key. */
   email: 'email',

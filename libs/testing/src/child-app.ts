@@ -55,10 +55,10 @@ export async function buildProject(project: string): Promise<void> {
 export interface ChildAppOptions {
   /** Short name for messages. */
   readonly name: string;
-  /** The app's folder from the repository root: runs `<dir>/dist/main.js`. */
+  /** The app's folder from the repository root: runs `<dir>/<main>`. */
   readonly dir: string;
-  /** Another entrypoint of the app, under `<dir>/dist` (`processors.main.js`). */
-  readonly entry?: string;
+  /** The entrypoint within `dir` (default `dist/main.js`), for a package with several. */
+  readonly main?: string;
   readonly port: number;
   /** The app's environment (PORT is added); nothing of this process's is passed on but PATH and HOME. */
   readonly env: Record<string, string>;
@@ -99,7 +99,7 @@ export class ChildApp {
 
   /** Starts the app and waits until its health path answers; fails with its output if it exits. */
   static async start(options: ChildAppOptions): Promise<ChildApp> {
-    const main = join(REPO_ROOT, options.dir, 'dist', options.entry ?? 'main.js');
+    const main = join(REPO_ROOT, options.dir, options.main ?? join('dist', 'main.js'));
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
     const child = spawn(process.execPath, [main], {
       cwd: REPO_ROOT,

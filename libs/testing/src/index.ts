@@ -7,3 +7,5 @@ export * from './temporal';
 export * from './tokens';
 export * from './http';
 export * from './child-app';
+export * from './stand-in-server';
+export * from './service-test-app';

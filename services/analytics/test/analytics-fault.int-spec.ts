@@ -41,7 +41,7 @@ describe('analytics across a killed processor process (real PostgreSQL and Redis
     const child = await ChildApp.start({
       name: 'analytics-processors',
       dir: 'services/analytics',
-      entry: 'processors.main.js',
+      main: 'dist/processors.main.js',
       port: await freePort(),
       env: {
         ...worldEnv({ databaseUrl: db.url, prefix }),

@@ -11,7 +11,7 @@ import {
   errorShape,
   headerOf,
 } from './support/auth-app';
-import { accessClaims, newEcKey, signEs256, signHs256, signNone } from './support/tokens';
+import { accessClaims, newEcKey, signEs256, signHs256, signNone } from '@commerce/testing';
 
 async function ringKey(keysDir: string): Promise<{ kid: string; key: KeyObject }> {
   const ring = JSON.parse(await readFile(join(keysDir, 'keyring.json'), 'utf8')) as {
@@ -44,12 +44,12 @@ describe('auth service: access tokens', () => {
     });
 
   it('accepts a token the test signs with the service key (the baseline for the cases below)', async () => {
-    const res = await me(await signEs256(signing.key, signing.kid, accessClaims(userId)));
+    const res = await me(signEs256(signing.key, signing.kid, accessClaims(userId)));
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(userId);
   });
 
-  it.each<[string, () => Promise<string | { authorization: string }>, string]>([
+  it.each<[string, () => string | Promise<string | { authorization: string }>, string]>([
     ['missing', () => Promise.resolve({ authorization: '' }), 'TOKEN_MISSING'],
     ['malformed', () => Promise.resolve('not.a.jwt'), 'TOKEN_INVALID'],
     ['not bearer', () => Promise.resolve({ authorization: 'Basic dGVzczpwdw==' }), 'TOKEN_INVALID'],
@@ -172,7 +172,7 @@ describe('auth service: keys from the environment (production style)', () => {
     const issued = (await auth.login('prod@example.com')).body.accessToken;
     expect(headerOf(issued).kid).toBe('current-key');
 
-    const oldToken = await signEs256(previous, 'previous-key', accessClaims(id));
+    const oldToken = signEs256(previous, 'previous-key', accessClaims(id));
     expect((await auth.request('GET', '/auth/me', { token: oldToken })).status).toBe(200);
     const jwks = await auth.request<{ keys: Record<string, unknown>[] }>(
       'GET',

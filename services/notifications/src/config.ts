@@ -24,7 +24,7 @@ export const notificationsConfigSchema = baseConfigSchema
     ),
     /** BullMQ (the `email` queue) and revoked access tokens (kit auth). */
     REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-    /** Prefix of the BullMQ keys; the workers process must use the same one. */
+    /** Prefix of the BullMQ keys; the queue processors must use the same one. */
     QUEUE_PREFIX: envQueuePrefix().default(QUEUE_PREFIX),
     AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
       `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,

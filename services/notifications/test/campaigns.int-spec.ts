@@ -1,22 +1,17 @@
-import {
-  CAMPAIGNS_COLLECTION,
-  type CampaignDocument,
-  type CampaignJobData,
-  QueueName,
-  campaignKeys,
-  campaignSuppressionKey,
-} from '@commerce/contracts';
-import { createScratchDatabase, testEndpoints } from '@commerce/testing';
+import { type CampaignJobData, QueueName } from '@commerce/contracts';
+import { testEndpoints } from '@commerce/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongoose';
+import { CAMPAIGNS_COLLECTION, type CampaignDocument } from '../src/campaigns/campaign.schema';
 import { CampaignFanout } from '../src/campaigns/campaign-fanout';
+import { campaignKeys, campaignSuppressionKey } from '../src/campaigns/campaign-keys';
 import { campaignJobId } from '../src/campaigns/campaign-job-id';
 import { unsubscribeToken } from '../src/campaigns/unsubscribe-token';
 import { AuthStandIn } from './support/auth-stand-in';
 import { NotificationsTestEnvironment, errorShape, waitUntil } from './support/notifications-app';
-import { buildWorkers, startWorkers } from './support/workers-process';
+import { buildNotifications, startProcessors } from './support/processors-process';
 
 interface CampaignBody {
   id: string;
@@ -34,7 +29,7 @@ interface CampaignBody {
 const SECRET = 'test-campaign-unsubscribe-secret';
 
 // Admin campaign API, fan-out from the auth service's user list into the campaign queue, the
-// pause/resume/cancel state machine and the unsubscribe link (no workers run in this file).
+// pause/resume/cancel state machine and the unsubscribe link (the processors run in one test only).
 describe('notifications: campaigns', () => {
   const env = new NotificationsTestEnvironment();
   const auth = new AuthStandIn(env.issuer);
@@ -269,15 +264,9 @@ describe('notifications: campaigns', () => {
     expect(failures.body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
   });
 
-  it('delivers a campaign created through the API with the workers process', async () => {
-    await buildWorkers();
-    const db = await createScratchDatabase('ntcampaign');
-    const workers = await startWorkers({
-      MONGO_URL: env.mongoUrl,
-      QUEUE_PREFIX: env.prefix,
-      DATABASE_URL: db.url,
-      AUTH_JWKS_URL: env.issuer.jwksUrl,
-    });
+  it('delivers a campaign created through the API with the queue processors', async () => {
+    await buildNotifications();
+    const processors = await startProcessors({ MONGO_URL: env.mongoUrl, QUEUE_PREFIX: env.prefix });
     try {
       const ids = auth.users.slice(5, 15).map((u) => u.id);
       const res = await create({ audience: { userIds: ids }, subject: 'Hello {{name}}' });
@@ -298,8 +287,7 @@ describe('notifications: campaigns', () => {
         expect(message.Text).toContain('http://shop.test/api/notifications/unsubscribe?token=');
       }
     } finally {
-      await workers.stop();
-      await db.drop();
+      await processors.stop();
     }
   }, 300_000);
 

@@ -9,7 +9,7 @@ import {
   errorShape,
   waitUntil,
 } from './support/notifications-app';
-import { buildWorkers, startWorkers } from './support/workers-process';
+import { buildNotifications, startProcessors } from './support/processors-process';
 
 describe('POST /internal/notifications', () => {
   const env = new NotificationsTestEnvironment();
@@ -328,16 +328,16 @@ describe('GET /notifications and POST /notifications/:id/read', () => {
   });
 });
 
-describe('email delivery through the workers process', () => {
+describe('email delivery through the queue processors', () => {
   const env = new NotificationsTestEnvironment();
-  let workers: ChildApp | undefined;
+  let processors: ChildApp | undefined;
 
   beforeAll(async () => {
-    await buildWorkers();
+    await buildNotifications();
     await env.setUp();
   }, 300_000);
   afterAll(async () => {
-    await workers?.stop();
+    await processors?.stop();
     await env.tearDown();
   });
 
@@ -350,7 +350,7 @@ describe('email delivery through the workers process', () => {
     );
     expect([first, ...more].map((r) => r.body.id)).toEqual(Array(11).fill(first.body.id));
 
-    workers = await startWorkers({ MONGO_URL: env.mongoUrl, QUEUE_PREFIX: env.prefix });
+    processors = await startProcessors({ MONGO_URL: env.mongoUrl, QUEUE_PREFIX: env.prefix });
     const sent = await waitUntil('the notification to be SENT', async () => {
       const doc = await env.find(first.body.id);
       return doc?.status === NotificationStatus.SENT ? doc : undefined;

@@ -1,11 +1,11 @@
 import { analyticsJobId } from '@commerce/analytics-publisher';
-import { type AnalyticsEvent, QueueName, checkoutWorkflowId } from '@commerce/contracts';
-import { connectTestTemporal, testEndpoints, uniqueName } from '@commerce/testing';
+import { type AnalyticsEvent, QueueName } from '@commerce/contracts';
+import { connectTestTemporal, eventually, testEndpoints, uniqueName } from '@commerce/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ADDRESS, OrdersTestEnvironment } from './support/orders-app';
+import { ADDRESS, OrdersTestEnvironment, terminateCheckouts } from './support/orders-app';
 
 /** Cart created and checkout started reach the `analytics` queue; Redis trouble changes nothing. */
 describe('orders analytics events (real Redis and Temporal dev server)', () => {
@@ -25,12 +25,7 @@ describe('orders analytics events (real Redis and Temporal dev server)', () => {
     queue = new Queue(QueueName.analytics, { connection: { url: testEndpoints.redisUrl }, prefix });
   });
   afterAll(async () => {
-    for (const orderId of started) {
-      await temporal.client.workflow
-        .getHandle(checkoutWorkflowId(orderId))
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
+    await terminateCheckouts(temporal, started);
     await temporal?.teardown();
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
@@ -38,12 +33,12 @@ describe('orders analytics events (real Redis and Temporal dev server)', () => {
   });
 
   async function job(eventId: string): Promise<Job<AnalyticsEvent>> {
-    for (let i = 0; i < 100; i++) {
-      const found = await queue.getJob(analyticsJobId(eventId));
-      if (found) return found;
-      await sleep(20);
-    }
-    throw new Error(`no job for ${eventId}`);
+    return eventually(
+      `a job for ${eventId}`,
+      () => queue.getJob(analyticsJobId(eventId)),
+      2_000,
+      20,
+    );
   }
 
   const jobsOf = async (type: AnalyticsEvent['type'], customerId: string) =>

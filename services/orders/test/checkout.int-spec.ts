@@ -9,7 +9,12 @@ import { connectTestTemporal, uniqueName } from '@commerce/testing';
 import { SearchAttribute } from '@commerce/workflows';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CheckoutService } from '../src/checkout/checkout.service';
-import { ADDRESS, OrdersTestEnvironment, errorShape } from './support/orders-app';
+import {
+  ADDRESS,
+  OrdersTestEnvironment,
+  errorShape,
+  terminateCheckouts,
+} from './support/orders-app';
 
 /**
  * POST /checkout against the real dev server. No worker polls this run's own checkout queue (its
@@ -34,12 +39,7 @@ describe('checkout API (real Temporal dev server)', () => {
     temporal = await connectTestTemporal();
   });
   afterAll(async () => {
-    for (const orderId of started) {
-      await temporal.client.workflow
-        .getHandle(checkoutWorkflowId(orderId))
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
+    await terminateCheckouts(temporal, started);
     await temporal?.teardown();
     await env.tearDown();
   });
@@ -363,12 +363,7 @@ describe('the checkout sweeper', () => {
     temporal = await connectTestTemporal();
   });
   afterAll(async () => {
-    if (orderId) {
-      await temporal.client.workflow
-        .getHandle(checkoutWorkflowId(orderId))
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
+    if (orderId) await terminateCheckouts(temporal, [orderId]);
     await temporal?.teardown();
     await env.tearDown();
   });

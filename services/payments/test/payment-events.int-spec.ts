@@ -13,10 +13,10 @@ describe('HTTP payment events publisher against a real HTTP server', () => {
   let clock = 1_000_000;
 
   beforeAll(async () => {
-    await stand.start();
-    stand.clients.set('payments', 'the-client-secret');
+    await Promise.all([issuer.start(), stand.start()]);
+    issuer.clients.set('payments', 'the-client-secret');
   });
-  afterAll(() => stand.stop());
+  afterAll(() => Promise.all([issuer.stop(), stand.stop()]));
   beforeEach(() => {
     stand.eventsFailWith = undefined;
   });
@@ -32,7 +32,7 @@ describe('HTTP payment events publisher against a real HTTP server', () => {
   function publisher(secret = 'the-client-secret', url = stand.url) {
     const orders = ordersClient({
       ordersUrl: url,
-      authUrl: stand.url,
+      authUrl: issuer.url,
       clientId: 'payments',
       clientSecret: secret,
       timeoutMs: 1000,
@@ -42,35 +42,35 @@ describe('HTTP payment events publisher against a real HTTP server', () => {
   }
 
   it('posts the event with a SERVICE token from client credentials, cached until near expiry', async () => {
-    stand.tokenExpiresIn = 300;
+    issuer.tokenExpiresIn = 300;
     const { publisher: p } = publisher();
-    const before = stand.tokenRequests;
+    const before = issuer.tokenRequests;
     const first = event();
     expect(await p.publish(first)).toEqual({ kind: 'delivered' });
     expect(stand.events.at(-1)).toEqual({
       orderId: first.orderId,
       event: first,
-      authorization: `Bearer ${stand.issuedTokens.at(-1)}`,
+      authorization: `Bearer ${issuer.issuedTokens.at(-1)}`,
     });
     await p.publish(event());
     await Promise.all([p.publish(event()), p.publish(event())]);
-    expect(stand.tokenRequests - before).toBe(1);
+    expect(issuer.tokenRequests - before).toBe(1);
     // 30 s before expiry the token is renewed.
     clock += 269_000;
     await p.publish(event());
-    expect(stand.tokenRequests - before).toBe(1);
+    expect(issuer.tokenRequests - before).toBe(1);
     clock += 2_000;
     await p.publish(event());
-    expect(stand.tokenRequests - before).toBe(2);
+    expect(issuer.tokenRequests - before).toBe(2);
   });
 
   it('renews a refused token once and delivers', async () => {
     const { publisher: p } = publisher();
     await p.publish(event());
-    stand.refusedTokens.add(stand.issuedTokens.at(-1)!);
-    const before = stand.tokenRequests;
+    stand.refusedTokens.add(issuer.issuedTokens.at(-1)!);
+    const before = issuer.tokenRequests;
     expect(await p.publish(event())).toEqual({ kind: 'delivered' });
-    expect(stand.tokenRequests).toBe(before + 1);
+    expect(issuer.tokenRequests).toBe(before + 1);
   });
 
   it('throws when it could not deliver, so the webhook is redelivered', async () => {

@@ -249,14 +249,14 @@ describe('provider webhooks', () => {
   });
 
   it('reuses its SERVICE token, and renews it when refused', async () => {
-    const before = env.stand.tokenRequests;
+    const before = env.issuer.tokenRequests;
     for (let i = 0; i < 3; i++) {
       const payment = await awaitingAction();
       await env.webhook({ type: 'payment_intent.succeeded', intentId: payment.providerPaymentId });
     }
-    expect(env.stand.tokenRequests - before).toBeLessThanOrEqual(1);
-    const beforeRefusal = env.stand.tokenRequests;
-    env.stand.refusedTokens.add(env.stand.issuedTokens.at(-1)!);
+    expect(env.issuer.tokenRequests - before).toBeLessThanOrEqual(1);
+    const beforeRefusal = env.issuer.tokenRequests;
+    env.stand.refusedTokens.add(env.issuer.issuedTokens.at(-1)!);
     const payment = await awaitingAction();
     const res = await env.webhook({
       type: 'payment_intent.succeeded',
@@ -264,7 +264,7 @@ describe('provider webhooks', () => {
     });
     expect(res.status).toBe(200);
     expect(eventsFor(payment.orderId)).toHaveLength(1);
-    expect(env.stand.tokenRequests).toBe(beforeRefusal + 1);
+    expect(env.issuer.tokenRequests).toBe(beforeRefusal + 1);
   });
 
   // The kit's request log lists request headers (stripe-signature among them: an HMAC of one
@@ -324,6 +324,6 @@ describe('provider webhooks with ORDERS_URL=none', () => {
     expect(res.status).toBe(200);
     expect((await env.byOrder(charge.body.orderId)).body).toMatchObject({ status: 'CAPTURED' });
     expect(env.stand.eventAttempts).toBe(0);
-    expect(env.stand.tokenRequests).toBe(0);
+    expect(env.issuer.tokenRequests).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { analyticsJobId } from '@commerce/analytics-publisher';
 import { type AnalyticsEvent, QueueName, Role } from '@commerce/contracts';
-import { testEndpoints, uniqueName } from '@commerce/testing';
+import { eventually, testEndpoints, uniqueName } from '@commerce/testing';
 import { type Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,12 +26,7 @@ describe('product views for analytics', () => {
   /** The view event of the request with `requestId`, once the background publish is done. */
   async function viewJob(productId: string, requestId: string): Promise<Job<AnalyticsEvent>> {
     const jobId = analyticsJobId(`product.viewed:${productId}:${requestId}`);
-    for (let i = 0; i < 100; i++) {
-      const job = await queue.getJob(jobId);
-      if (job) return job;
-      await sleep(20);
-    }
-    throw new Error(`no job ${jobId}`);
+    return eventually(`job ${jobId}`, () => queue.getJob(jobId), 2_000, 20);
   }
 
   const views = async () => (await queue.getJobs(['wait', 'delayed', 'active'])).length;

@@ -43,7 +43,7 @@ describe('products service: catalog and search', () => {
     const all = await list('limit=1');
     expect(all.total).toBe(DEFAULT_CATALOG_SIZE);
     expect(categories.length).toBeGreaterThanOrEqual(5);
-    const { rows } = await env.pg.query(`select count(*)::int as n from inventory`);
+    const { rows } = await env.sql.query(`select count(*)::int as n from inventory`);
     expect(rows[0]).toEqual({ n: DEFAULT_CATALOG_SIZE });
     // A second instance on the same database finds products and seeds nothing more.
     await env.start({ SEED_CATALOG: 'true' });
@@ -94,7 +94,7 @@ describe('products service: catalog and search', () => {
     const outOfStock = await list('inStock=false&limit=1');
     expect(outOfStock.total).toBeGreaterThan(0);
     expect(inStock.total + outOfStock.total).toBe(DEFAULT_CATALOG_SIZE);
-    const { rows } = await env.pg.query(
+    const { rows } = await env.sql.query(
       `select count(*)::int as n from inventory where on_hand - reserved > 0`,
     );
     expect(inStock.total).toBe((rows[0] as { n: number }).n);
@@ -222,7 +222,7 @@ describe('products service: catalog and search', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject(errorShape(400, 'VALIDATION_FAILED'));
     expect(JSON.stringify(res.body.details)).toContain(field);
-    const { rows } = await env.pg.query(`select 1 from products where sku = $1`, [body.sku]);
+    const { rows } = await env.sql.query(`select 1 from products where sku = $1`, [body.sku]);
     expect(rows).toHaveLength(0);
   });
 

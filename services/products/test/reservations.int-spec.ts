@@ -1,3 +1,4 @@
+import { eventually } from '@commerce/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProductsTestEnvironment, type RunningProducts, errorShape } from './support/products-app';
@@ -30,7 +31,7 @@ describe('products service: inventory reservations', () => {
       ]);
     }
     expect(await svc.stock(id)).toEqual({ productId: id, onHand: 50, reserved: 50, available: 0 });
-    const { rows } = await env.pg.query(
+    const { rows } = await env.sql.query(
       `select count(*)::int as n, sum(quantity)::int as q from reservations where product_id = $1`,
       [id],
     );
@@ -53,7 +54,7 @@ describe('products service: inventory reservations', () => {
     expect(short.body.message).toContain(b.id);
     expect((await svc.stock(a.id)).reserved).toBe(0);
     expect((await svc.stock(b.id)).reserved).toBe(0);
-    const { rows } = await env.pg.query(`select 1 from reservations where order_id = $1`, [
+    const { rows } = await env.sql.query(`select 1 from reservations where order_id = $1`, [
       orderId,
     ]);
     expect(rows).toHaveLength(0);
@@ -163,7 +164,7 @@ describe('products service: inventory reservations', () => {
       }),
     );
     for (const p of products) {
-      const { rows } = await env.pg.query<{
+      const { rows } = await env.sql.query<{
         on_hand: number;
         reserved: number;
         held: number;
@@ -184,7 +185,7 @@ describe('products service: inventory reservations', () => {
       expect(row.on_hand - row.reserved).toBeGreaterThanOrEqual(0);
     }
     // One status per order, never a mix.
-    const { rows: mixed } = await env.pg.query(
+    const { rows: mixed } = await env.sql.query(
       `select order_id from reservations group by order_id having count(distinct status) > 1`,
     );
     expect(mixed).toHaveLength(0);
@@ -218,11 +219,11 @@ describe('products service: inventory reservations', () => {
     const { id } = await svc.product(3);
     const orderId = randomUUID();
     expect((await svc.reserve(orderId, [{ productId: id, quantity: 2 }])).status).toBe(201);
-    await env.pg.query(
+    await env.sql.query(
       `update reservations set expires_at = now() - interval '1 second' where order_id = $1`,
       [orderId],
     );
-    for (let i = 0; i < 50 && (await svc.stock(id)).reserved !== 0; i++) await sleep(100);
+    await eventually('the sweep', async () => (await svc.stock(id)).reserved === 0, 5_000, 100);
     expect(await svc.stock(id)).toMatchObject({ reserved: 0, available: 3 });
     const commit = await svc.commit(orderId);
     expect(commit.status).toBe(409);
@@ -240,7 +241,7 @@ describe('products service: inventory reservations', () => {
     expect(reserved.status).toBe(201);
     const expiry = async () =>
       (
-        await env.pg.query<{ s: number }>(
+        await env.sql.query<{ s: number }>(
           `select extract(epoch from expires_at - now())::int as s from reservations where order_id = $1`,
           [orderId],
         )
@@ -248,7 +249,7 @@ describe('products service: inventory reservations', () => {
     expect(await expiry()).toBeGreaterThan(7100);
 
     // The checkout's renewal pushes the expiry; a shorter hold never pulls it in.
-    await env.pg.query(
+    await env.sql.query(
       `update reservations set expires_at = now() + interval '2 seconds' where order_id = $1`,
       [orderId],
     );
@@ -266,7 +267,7 @@ describe('products service: inventory reservations', () => {
 
     // Committed stock is never released: renewing or sweeping a sale changes nothing.
     expect((await svc.commit(orderId)).status).toBe(200);
-    await env.pg.query(
+    await env.sql.query(
       `update reservations set expires_at = now() - interval '1 second' where order_id = $1`,
       [orderId],
     );
@@ -292,13 +293,13 @@ describe('products service: inventory reservations', () => {
     for (const orderId of orders) {
       expect((await svc.reserve(orderId, [{ productId: id, quantity: 2 }])).status).toBe(201);
     }
-    await env.pg.query(
+    await env.sql.query(
       `update reservations set expires_at = now() - interval '1 second' where order_id = any($1)`,
       [orders],
     );
-    for (let i = 0; i < 50 && (await other.stock(id)).reserved !== 0; i++) await sleep(100);
+    await eventually('the sweeps', async () => (await other.stock(id)).reserved === 0, 5_000, 100);
     expect(await svc.stock(id)).toEqual({ productId: id, onHand: 40, reserved: 0, available: 40 });
-    const { rows } = await env.pg.query(
+    const { rows } = await env.sql.query(
       `select status, count(*)::int as n from reservations where order_id = any($1) group by status`,
       [orders],
     );

@@ -71,7 +71,7 @@ describe('products service: search relevance and typo tolerance', () => {
     expect(after.correctedQuery).toBe('quillfeather');
     expect(after.items[0]?.id).toBe(product.id);
 
-    const { rows } = await env.pg.query<{ docs: number }>(
+    const { rows } = await env.sql.query<{ docs: number }>(
       `select docs from search_terms where term = 'zephyrine'`,
     );
     expect(rows).toEqual([{ docs: 0 }]);

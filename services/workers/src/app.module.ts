@@ -5,25 +5,20 @@ import {
   KitAuthModule,
   redisHealthIndicator,
 } from '@commerce/nest-kit';
+import { NotificationProcessorsModule, deliveryMongoHealth } from '@commerce/notifications';
 import { Module } from '@nestjs/common';
-import type { Connection } from 'mongoose';
 import { DataSource } from 'typeorm';
 import type { WorkersConfig } from './config';
-import { MONGO_CONNECTION, MongoModule } from './database/mongo.module';
-import { DeliveryRedisModule } from './database/redis.module';
-import { CampaignsModule } from './campaigns/campaigns.module';
-import { EmailModule } from './email/email.module';
 import { QueuesModule } from './queues/queues.module';
 
 /**
- * The workers process: one module per BullMQ queue (transactional email, campaign email, and the
- * analytics context's processor, hosted from @commerce/analytics), plus a look at all of them
- * (Bull Board, queue gauges). Over HTTP: Bull Board, and the kit's /health and /metrics.
+ * The workers process, a host of BullMQ processors: the notifications context's (transactional and
+ * campaign email, from @commerce/notifications, which owns their code and state) and the analytics
+ * context's (from @commerce/analytics, likewise), plus a look at all the queues (Bull Board, queue
+ * gauges). Over HTTP: Bull Board, and the kit's /health and /metrics.
  */
 @Module({
   imports: [
-    MongoModule,
-    DeliveryRedisModule,
     // App-wide: every route needs a verified token unless @Public (the kit's /health, /metrics).
     KitAuthModule.forRootAsync({
       inject: [APP_CONFIG],
@@ -32,8 +27,9 @@ import { QueuesModule } from './queues/queues.module';
         redisUrl: config.REDIS_URL,
       }),
     }),
-    EmailModule,
-    CampaignsModule,
+    // The host's config spreads notificationProcessorsEnv: the processors read it as it is.
+    NotificationProcessorsModule.forRoot((config: WorkersConfig) => config),
+    // Likewise analyticsProcessorEnv: the analytics processor and its read model (PostgreSQL).
     AnalyticsProcessorsModule,
     QueuesModule,
   ],
@@ -49,14 +45,7 @@ export function workersAppOptions(config: WorkersConfig): Omit<CreateAppOptions,
   return {
     health: {
       indicators: [
-        {
-          name: 'mongodb',
-          inject: [MONGO_CONNECTION],
-          useFactory: (connection: Connection) => async () => {
-            if (!connection.db) throw new Error(`not connected (state ${connection.readyState})`);
-            await connection.db.admin().ping();
-          },
-        },
+        deliveryMongoHealth,
         redisHealthIndicator({ url: config.REDIS_URL }),
         {
           name: 'postgres',

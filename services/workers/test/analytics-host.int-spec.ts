@@ -1,7 +1,6 @@
 import { AnalyticsProcessor } from '@commerce/analytics';
 import { analyticsJobId } from '@commerce/analytics-publisher';
 import { type AnalyticsEvent, QueueName } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
   type ScratchDatabase,
   TestTokenIssuer,
@@ -14,8 +13,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { AppModule, workersAppOptions } from '../src/app.module';
-import { workersConfigSchema } from '../src/config';
+import { startWorkersApp } from './support/workers-env';
 
 // The workers process hosts the analytics context's processor (@commerce/analytics): it migrates
 // the read model and applies the `analytics` queue, as it did before analytics had its own package.
@@ -31,22 +29,11 @@ describe('workers as host of the analytics processor (real PostgreSQL and Redis)
   beforeAll(async () => {
     await issuer.start();
     db = await createScratchDatabase('workers_host');
-    const config = loadConfig(workersConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      MONGO_URL: testEndpoints.mongoUrl(uniqueName('wkh').replace(/-/g, '_')),
-      REDIS_URL: testEndpoints.redisUrl,
+    ({ app, url } = await startWorkersApp({
       QUEUE_PREFIX: prefix,
       DATABASE_URL: db.url,
       AUTH_JWKS_URL: issuer.jwksUrl,
-    });
-    app = await createApp(AppModule, {
-      ...workersAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    ({ url } = await listen(app, { host: '127.0.0.1', port: 0 }));
+    }));
     await app.get(AnalyticsProcessor).waitUntilReady();
     queue = new Queue(QueueName.analytics, { connection: { url: testEndpoints.redisUrl }, prefix });
     sql = new Client({ connectionString: db.url });

@@ -1,5 +1,4 @@
 import { QueueName, Role } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import {
   type ScratchDatabase,
   TestTokenIssuer,
@@ -9,8 +8,7 @@ import {
 } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
-import { AppModule, workersAppOptions } from '../src/app.module';
-import { workersConfigSchema } from '../src/config';
+import { startWorkersApp } from './support/workers-env';
 
 // Bull Board and the queue gauges of a real workers app on real Redis.
 describe('Bull Board and queue gauges', () => {
@@ -24,23 +22,13 @@ describe('Bull Board and queue gauges', () => {
   beforeAll(async () => {
     await issuer.start();
     db = await createScratchDatabase('board');
-    const config = loadConfig(workersConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+    ({ app, url } = await startWorkersApp({
       MONGO_URL: testEndpoints.mongoUrl(uniqueName('wkb').replace(/-/g, '_')),
-      REDIS_URL: testEndpoints.redisUrl,
       QUEUE_PREFIX: prefix,
       DATABASE_URL: db.url,
       AUTH_JWKS_URL: issuer.jwksUrl,
       BULL_BOARD_BASE_PATH: '/api/admin/queues',
-    });
-    app = await createApp(AppModule, {
-      ...workersAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    ({ url } = await listen(app, { host: '127.0.0.1', port: 0 }));
+    }));
     analytics = new Queue(QueueName.analytics, {
       connection: { url: testEndpoints.redisUrl },
       prefix,

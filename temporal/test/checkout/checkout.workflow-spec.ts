@@ -19,6 +19,7 @@ import {
   rejectOrderUpdate,
   SearchAttribute,
 } from '@commerce/workflows';
+import { eventually } from '@commerce/testing';
 import { Gate, StubActivities } from '../support/stub-activities';
 import { startCheckoutWorkers } from '../support/workflow-env';
 import { saveHistoryIfRecording } from '../support/histories';
@@ -65,14 +66,12 @@ async function start(
 }
 
 /** Polls the getStatus query until the workflow reports `status`. */
-async function waitForStatus(handle: WorkflowHandle, status: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(getStatusQuery);
-    if (state.status === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`workflow never reached ${status}`);
-}
+const waitForStatus = (handle: WorkflowHandle, status: string) =>
+  eventually(
+    `workflow status ${status}`,
+    async () => (await handle.query(getStatusQuery)).status === status,
+    10_000,
+  );
 
 /** The retry policy the workflow gave each scheduled activity, from the run's history. */
 async function maximumAttemptsByActivity(handle: WorkflowHandle): Promise<Map<string, number>> {

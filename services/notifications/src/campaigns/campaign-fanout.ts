@@ -1,9 +1,4 @@
-import {
-  type CampaignDocument,
-  type CampaignJobData,
-  CampaignStatus,
-  QueueName,
-} from '@commerce/contracts';
+import { type CampaignJobData, CampaignStatus, QueueName } from '@commerce/contracts';
 import { InjectConfig } from '@commerce/nest-kit';
 import {
   Injectable,
@@ -17,7 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { NotificationsConfig } from '../config';
 import { type AudienceMember, AudienceSource } from './audience-source';
-import { CAMPAIGN_MODEL, SUPPRESSION_MODEL, type SuppressionDocument } from './campaign.schema';
+import {
+  CAMPAIGN_MODEL,
+  type CampaignDocument,
+  SUPPRESSION_MODEL,
+  type SuppressionDocument,
+} from './campaign.schema';
 import { campaignJobId } from './campaign-job-id';
 import { CampaignQueue } from './campaign-queue';
 import { CampaignState } from './campaign-state';
@@ -42,7 +42,7 @@ const FANOUT_STATUSES = [
  * derived from campaign and user. After each page the cursor, the page count and the queued and
  * total counts are saved in one update conditional on this instance's lease and on the page
  * count it started from, so a page is counted once however often it is enqueued (BullMQ keeps one
- * job per id; the workers' per-recipient state stops a repeat whose job was already removed).
+ * job per id; the processor's per-recipient state stops a repeat whose job was already removed).
  *
  * A fan-out holds its campaign with a lease (CAMPAIGN_FANOUT_LEASE_MS), renewed with every page.
  * At start and every CAMPAIGN_SWEEP_INTERVAL_MS, the sweep takes over fan-outs whose lease ran
@@ -120,7 +120,7 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
     for (const campaign of active) {
       if (this.stopping) return;
       // A status key Redis lost or a racing write left behind (MongoDB has the say, except for
-      // COMPLETED, which the workers write to Redis first).
+      // COMPLETED, which the campaign processor writes to Redis first).
       const key = this.state.keys(campaign._id).status;
       const inRedis = await this.state.redis.get(key);
       if (inRedis !== campaign.status && inRedis !== CampaignStatus.COMPLETED) {

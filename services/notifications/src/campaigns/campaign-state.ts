@@ -1,17 +1,17 @@
-import {
-  CAMPAIGN_COMPLETE_LUA,
-  type CampaignFailure,
-  CampaignRecipientState,
-  CampaignStatus,
-  campaignKeys,
-  campaignSuppressionKey,
-} from '@commerce/contracts';
+import { type CampaignFailure, CampaignStatus } from '@commerce/contracts';
 import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { NotificationsConfig } from '../config';
+import {
+  CAMPAIGN_COMPLETE_LUA,
+  CampaignRecipientState,
+  campaignKeys,
+  campaignSuppressionKey,
+  expireCampaignKeys,
+} from './campaign-keys';
 
-/** Delivery counters of a campaign, kept in Redis by the workers. */
+/** Delivery counters of a campaign, kept in Redis by the campaign processor. */
 export interface CampaignCounters {
   sent: number;
   failed: number;
@@ -37,8 +37,8 @@ if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'total', ARGV[1]) end
 return complete(KEYS[2], KEYS[1])`;
 
 /**
- * The notifications service's side of a campaign's Redis state: the status key the workers check
- * per job, suppression at fan-out, the counters and failures the workers keep, completion.
+ * The API's side of a campaign's Redis state: the status key the campaign processor checks per
+ * job, suppression at fan-out, the counters and failures the processor keeps, completion.
  */
 @Injectable()
 export class CampaignState implements OnApplicationShutdown {
@@ -123,17 +123,10 @@ export class CampaignState implements OnApplicationShutdown {
 
   /** Lets a finished campaign's delivery state go after `seconds` (jobs can no longer need it). */
   async expire(campaignId: string, seconds: number): Promise<void> {
-    const keys = this.keys(campaignId);
-    await this.redis
-      .multi()
-      .expire(keys.recipients, seconds)
-      .expire(keys.counters, seconds)
-      .expire(keys.failures, seconds)
-      .expire(keys.status, seconds)
-      .exec();
+    await expireCampaignKeys(this.redis, this.prefix, campaignId, seconds);
   }
 
-  /** Adds addresses to the suppression set the workers check before every send. */
+  /** Adds addresses to the suppression set the processor checks before every send. */
   async suppress(emails: readonly string[]): Promise<void> {
     if (emails.length > 0) await this.redis.sadd(campaignSuppressionKey(this.prefix), ...emails);
   }

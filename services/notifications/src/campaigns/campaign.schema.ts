@@ -1,10 +1,46 @@
-import {
-  CAMPAIGNS_COLLECTION,
-  type CampaignDocument,
-  CampaignStatus,
-  SUPPRESSIONS_COLLECTION,
-} from '@commerce/contracts';
+import { type CampaignAudience, CampaignStatus } from '@commerce/contracts';
 import { Schema } from 'mongoose';
+
+/** The campaigns collection (notifications database); the campaign processor only reads it. */
+export const CAMPAIGNS_COLLECTION = 'campaigns';
+
+/** The collection of suppressed addresses (`_id` = lower-cased address). */
+export const SUPPRESSIONS_COLLECTION = 'suppressions';
+
+/** The part of a template a campaign snapshots at creation (Handlebars sources). */
+export interface CampaignTemplateSnapshot {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface CampaignDocument {
+  /** A UUID. */
+  _id: string;
+  subject: string;
+  template: string;
+  locale: string;
+  audience: CampaignAudience;
+  /** The template as it was when the campaign was created; the processor renders from it. */
+  snapshot: CampaignTemplateSnapshot;
+  status: CampaignStatus;
+  /** The status to return to on resume. */
+  resumeTo: CampaignStatus | null;
+  total: number;
+  queued: number;
+  fanoutDone: boolean;
+  /** Where the fan-out goes on (auth's keyset cursor, or an offset into `userIds`). */
+  fanoutCursor: string | null;
+  /** Pages enqueued so far (a cursor alone cannot say whether the first page was done). */
+  fanoutPages: number;
+  /** The fan-out lease: the instance that fans the campaign out, until when. */
+  fanoutOwner: string | null;
+  fanoutLeaseUntil: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
 
 export const CAMPAIGN_MODEL = 'Campaign';
 export const SUPPRESSION_MODEL = 'Suppression';
@@ -12,9 +48,9 @@ export const SUPPRESSION_MODEL = 'Suppression';
 const STATUSES = Object.values(CampaignStatus);
 
 /**
- * A campaign: what to send to whom, the template snapshot the workers render, and the fan-out's
+ * A campaign: what to send to whom, the template snapshot the processor renders, and the fan-out's
  * progress and lease. Delivery counters (sent, failed, suppressed) live in Redis next to the
- * per-recipient state they are updated with (see the workers' campaign store).
+ * per-recipient state they are updated with (see campaign-keys.ts).
  */
 export const CampaignSchema = new Schema<CampaignDocument>(
   {

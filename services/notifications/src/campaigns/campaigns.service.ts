@@ -1,9 +1,4 @@
-import {
-  type AuthUser,
-  type CampaignDocument,
-  CampaignStatus,
-  type UserRole,
-} from '@commerce/contracts';
+import { type AuthUser, CampaignStatus, type UserRole } from '@commerce/contracts';
 import { AppError, ErrorCode, InjectConfig } from '@commerce/nest-kit';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
@@ -11,7 +6,12 @@ import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import type { NotificationsConfig } from '../config';
 import { TemplatesService } from '../templates/templates.service';
-import { CAMPAIGN_MODEL, SUPPRESSION_MODEL, type SuppressionDocument } from './campaign.schema';
+import {
+  CAMPAIGN_MODEL,
+  type CampaignDocument,
+  SUPPRESSION_MODEL,
+  type SuppressionDocument,
+} from './campaign.schema';
 import { CampaignFanout, FINISHED_CAMPAIGN_RETENTION_SECONDS } from './campaign-fanout';
 import { type CampaignCounters, CampaignState } from './campaign-state';
 import type {

@@ -1,4 +1,5 @@
-import type { NotificationChannel, NotificationDocument } from '@commerce/contracts';
+import type { NotificationChannel } from '@commerce/contracts';
+import type { NotificationDocument } from '../notifications/notification.schema';
 
 /**
  * One delivery channel. `dispatch` hands a stored QUEUED notification over for delivery and may

@@ -1,8 +1,12 @@
-import { NotificationChannel, type NotificationDocument } from '@commerce/contracts';
+import { NotificationChannel } from '@commerce/contracts';
 import { Module } from '@nestjs/common';
 import { MongooseModule, getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { NOTIFICATION_MODEL, NotificationSchema } from '../notifications/notification.schema';
+import {
+  NOTIFICATION_MODEL,
+  type NotificationDocument,
+  NotificationSchema,
+} from '../notifications/notification.schema';
 import { CHANNEL_SENDERS, type ChannelSender } from './channel-sender';
 import { DELIVERY_MODEL, type DeliveryDocument, DeliverySchema } from './delivery.schema';
 import { DevDeliveryChannel } from './dev-delivery.channel';

@@ -1,14 +1,10 @@
-import {
-  type NotificationChannel,
-  type NotificationDocument,
-  NotificationStatus,
-} from '@commerce/contracts';
+import { type NotificationChannel, NotificationStatus } from '@commerce/contracts';
 import { Logger } from '@nestjs/common';
 import type { Model } from 'mongoose';
+import type { NotificationDocument } from '../notifications/notification.schema';
 import type { ChannelSender } from './channel-sender';
 import type { DeliveryDocument } from './delivery.schema';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '../database/duplicate-key';
 
 /**
  * The development provider of SMS and push: records what would be sent in the `deliveries`
@@ -39,7 +35,7 @@ export class DevDeliveryChannel implements ChannelSender {
       this.logger.log(`would send to ${notification.to}: ${notification.subject}`);
     } catch (error) {
       // Recorded by an earlier hand-over of the same notification.
-      if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     await this.notifications
       .updateOne(

@@ -1,21 +1,19 @@
-import {
-  NotificationChannel,
-  type NotificationDocument,
-  NotificationStatus,
-  QueueName,
-} from '@commerce/contracts';
+import { NotificationChannel, NotificationStatus, QueueName } from '@commerce/contracts';
 import { InjectConfig } from '@commerce/nest-kit';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { NotificationsConfig } from '../config';
-import { NOTIFICATION_MODEL } from '../notifications/notification.schema';
+import {
+  NOTIFICATION_MODEL,
+  type NotificationDocument,
+} from '../notifications/notification.schema';
 import type { ChannelSender } from './channel-sender';
 import { emailJobId } from './email-job-id';
 import { EmailQueue } from './email-queue';
 
 /**
- * Email goes through the `email` queue; the workers process sends it and marks the notification
+ * Email goes through the `email` queue; the email processor (src/delivery) sends it and marks the notification
  * SENT or FAILED. Handing one notification over twice is harmless: the job id comes from its
  * idempotency key, and BullMQ keeps one job per id.
  */

@@ -1,18 +1,47 @@
-import {
-  EmailClaimStage,
-  NOTIFICATIONS_COLLECTION,
-  NotificationChannel,
-  type NotificationDocument,
-  NotificationStatus,
-} from '@commerce/contracts';
+import { NotificationChannel, NotificationStatus } from '@commerce/contracts';
 import { Schema } from 'mongoose';
 
 export const NOTIFICATION_MODEL = 'Notification';
 
 /**
- * The notifications collection, shared with the workers process (which claims and marks email
- * notifications through the fields of NotificationDocument). `_id` is a UUID, the public `id`.
+ * The notifications collection (database of MONGO_URL, `commerce_notifications` by default): the
+ * API stores notifications, the email processor marks them SENT or FAILED (its claims live apart,
+ * in `email_claims`, see src/delivery/notification-store.ts).
  */
+export const NOTIFICATIONS_COLLECTION = 'notifications';
+
+export interface NotificationDocument {
+  /** A UUID (the notification's `id`). */
+  _id: string;
+  userId: string;
+  channel: NotificationChannel;
+  template: string;
+  /** The locale the template was rendered in (after falling back). */
+  locale: string;
+  to: string;
+  data: Record<string, unknown>;
+  subject: string;
+  html: string;
+  text: string;
+  status: NotificationStatus;
+  /** Delivery attempts started (for email: the claims taken on it). */
+  attempts: number;
+  lastError: string | null;
+  idempotencyKey: string;
+  readAt: Date | null;
+  sentAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The Message-ID header the email was sent with. */
+  messageId?: string | null;
+  /**
+   * Set when the notification was marked SENT without the SMTP server's confirmation (its sender
+   * died after handing the message over); operators can audit these.
+   */
+  deliveryUnconfirmed?: boolean;
+}
+
+/** `_id` is a UUID, the public `id`. */
 export const NotificationSchema = new Schema<NotificationDocument>(
   {
     _id: { type: String, required: true },
@@ -31,10 +60,6 @@ export const NotificationSchema = new Schema<NotificationDocument>(
     idempotencyKey: { type: String, required: true },
     readAt: { type: Date, default: null },
     sentAt: { type: Date, default: null },
-    claimToken: { type: String, default: null },
-    claimedAt: { type: Date, default: null },
-    claimStage: { type: String, default: null, enum: [...Object.values(EmailClaimStage), null] },
-    claimedBy: { type: String, default: null },
     messageId: { type: String, default: null },
     deliveryUnconfirmed: { type: Boolean, default: false },
   },

@@ -1,6 +1,5 @@
 import {
   NotificationChannel,
-  type NotificationDocument,
   NotificationStatus,
   type NotificationView,
   type SendNotificationRequest,
@@ -12,7 +11,8 @@ import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { CHANNEL_SENDERS, type ChannelSender } from '../channels/channel-sender';
 import { TemplatesService } from '../templates/templates.service';
-import { NOTIFICATION_MODEL } from './notification.schema';
+import { NOTIFICATION_MODEL, type NotificationDocument } from './notification.schema';
+import { isDuplicateKey } from '../database/duplicate-key';
 
 /** The view of the contract plus the plain-text body (what an in-app list shows). */
 export type NotificationOut = NotificationView & { text: string };
@@ -23,8 +23,6 @@ export interface NotificationPage {
   page: number;
   limit: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 export const notificationNotFound = (id: string) =>
   new AppError({ status: 404, code: ErrorCode.NOT_FOUND, message: `Notification ${id} not found` });
@@ -114,7 +112,7 @@ export class NotificationsService {
       await this.notifications.create(doc);
     } catch (error) {
       // The unique index is the last word: a racing twin with the same key got in first.
-      if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const twin = await this.findByKey(request.idempotencyKey);
       if (!twin) throw error;
       return { notification: await this.repeat(twin), created: false };

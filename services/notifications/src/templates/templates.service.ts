@@ -6,13 +6,12 @@ import { type TemplateDefinition } from './default-templates';
 import { localeCandidates } from './locale';
 import { TEMPLATE_MODEL, type TemplateDocument, templateId } from './template.schema';
 import { type RenderedMessage, TemplateDataError, TemplateRenderer } from './template-renderer';
+import { isDuplicateKey } from '../database/duplicate-key';
 
 export interface RenderResult extends RenderedMessage {
   /** The locale the template was found in (after falling back). */
   readonly locale: string;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** Stored templates: lookup with locale fallback, rendering, and the seed at start. */
 @Injectable()
@@ -105,7 +104,7 @@ export class TemplatesService {
           .exec();
       } catch (error) {
         // An operator's own version (origin custom) holds the id, or a twin instance inserted it.
-        if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
     }
     this.logger.log(`templates ready (${definitions.length} built-in)`);

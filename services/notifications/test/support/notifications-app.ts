@@ -1,10 +1,4 @@
-import {
-  type EmailJobData,
-  NOTIFICATIONS_COLLECTION,
-  type NotificationDocument,
-  QueueName,
-  type Role,
-} from '@commerce/contracts';
+import { type EmailJobData, QueueName, type Role } from '@commerce/contracts';
 import { createApp, listen, loadConfig } from '@commerce/nest-kit';
 import { MailSink, TestTokenIssuer, testEndpoints, uniqueName } from '@commerce/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,6 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Collection, type Connection } from 'mongoose';
 import { AppModule, notificationsAppOptions } from '../../src/app.module';
 import { type NotificationsConfig, notificationsConfigSchema } from '../../src/config';
+import {
+  NOTIFICATIONS_COLLECTION,
+  type NotificationDocument,
+} from '../../src/notifications/notification.schema';
 
 export interface Reply<T = Record<string, unknown>> {
   status: number;
@@ -56,11 +54,12 @@ export const ORDER_DATA = {
   ],
 };
 
-/** Polls `check` until it returns something other than undefined/false. */
+/** Polls `check` every `intervalMs` until it returns something other than undefined/false. */
 export async function waitUntil<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 15_000,
+  intervalMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -68,7 +67,7 @@ export async function waitUntil<T>(
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
+    await sleep(intervalMs);
   }
 }
 

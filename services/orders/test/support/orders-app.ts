@@ -1,30 +1,13 @@
-import { type Role } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import {
-  type ScratchDatabase,
-  TestTokenIssuer,
-  createScratchDatabase,
-  testEndpoints,
-  type Reply,
-  type RequestOptions,
-  requestJson,
-} from '@commerce/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { checkoutWorkflowId } from '@commerce/contracts';
+import type { Env } from '@commerce/nest-kit';
+import { ServiceTestApp } from '@commerce/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { AppModule, ordersAppOptions } from '../../src/app.module';
-import { type OrdersConfig, ordersConfigSchema } from '../../src/config';
+import { ordersConfigSchema } from '../../src/config';
 import { StandInServices } from './stand-ins';
 
-export type { Reply } from '@commerce/testing';
-
-export const errorShape = (statusCode: number, code: string) => ({
-  statusCode,
-  error: expect.any(String),
-  message: expect.any(String),
-  code,
-  requestId: expect.any(String),
-});
+export { errorShape, type Reply } from '@commerce/testing';
 
 export const ADDRESS = {
   name: 'Ada Lovelace',
@@ -34,82 +17,25 @@ export const ADDRESS = {
   country: 'GB',
 };
 
-/**
- * One test file's orders service: a scratch database, stand-ins for the products service and the
- * JWKS, the app as main.ts builds it on a free port, and a small fetch client.
- */
-export class OrdersTestEnvironment {
+/** One test file's orders service, with a stand-in for the products service. */
+export class OrdersTestEnvironment extends ServiceTestApp<typeof ordersConfigSchema> {
   readonly stand = new StandInServices();
-  readonly issuer = new TestTokenIssuer();
-  db!: ScratchDatabase;
-  sql!: Client;
-  app!: NestFastifyApplication;
-  url!: string;
-  config!: OrdersConfig;
 
-  async setUp(env: Record<string, string> = {}): Promise<void> {
+  constructor() {
+    super({
+      schema: ordersConfigSchema,
+      module: () => AppModule,
+      appOptions: ordersAppOptions,
+      database: 'orders',
+      env: { DATABASE_POOL_SIZE: '20', PRODUCTS_TIMEOUT_MS: '500', MAX_CART_LINES: '5' },
+    });
+    this.onTearDown(() => this.stand.stop());
+  }
+
+  override async setUp(env: Env = {}): Promise<void> {
     await this.stand.start();
-    this.stand.jwks.keys.push(this.issuer.jwk);
-    this.db = await createScratchDatabase('orders');
-    this.config = loadConfig(ordersConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: this.db.url,
-      DATABASE_POOL_SIZE: '20',
-      REDIS_URL: testEndpoints.redisUrl,
-      AUTH_JWKS_URL: this.stand.jwksUrl,
-      PRODUCTS_URL: this.stand.url,
-      PRODUCTS_TIMEOUT_MS: '500',
-      MAX_CART_LINES: '5',
-      ...env,
-    });
-    this.app = await createApp(AppModule, {
-      ...ordersAppOptions(this.config),
-      config: this.config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    ({ url: this.url } = await listen(this.app, { host: '127.0.0.1', port: 0 }));
-    this.sql = new Client({ connectionString: this.db.url });
-    await this.sql.connect();
-  }
-
-  async tearDown(): Promise<void> {
-    await this.sql?.end().catch(() => undefined);
-    await this.app?.close().catch(() => undefined);
-    await this.stand.stop();
-    await this.db?.drop();
-  }
-
-  token(sub: string, roles: Role[] = ['CUSTOMER']): string {
-    return this.issuer.token(roles, sub);
-  }
-
-  /** A fresh customer with a token. */
-  customer(): { id: string; token: string } {
-    const id = randomUUID();
-    return { id, token: this.token(id) };
-  }
-
-  /** A SERVICE token of `clientId` (the internal routes grant each caller by its client id). */
-  serviceToken(clientId = 'activities'): string {
-    return this.token(clientId, ['SERVICE']);
-  }
-
-  request<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<Reply<T>> {
-    return requestJson<T>(this.url, method, path, options);
-  }
-
-  async count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
-    const res = await this.sql.query<{ n: string }>(
-      `select count(*) as n from ${table} where ${where}`,
-      params,
-    );
-    return Number(res.rows[0]?.n ?? 0);
+    await super.setUp();
+    await this.start({ PRODUCTS_URL: this.stand.url, ...env });
   }
 
   /** Puts products in the customer's cart through the API. */
@@ -134,5 +60,15 @@ export class OrdersTestEnvironment {
         },
       },
     );
+  }
+}
+
+/** Ends the checkout workflows of `orderIds` (no worker polls these tests' queues). */
+export async function terminateCheckouts(temporal: TestWorkflowEnvironment, orderIds: string[]) {
+  for (const orderId of orderIds) {
+    await temporal.client.workflow
+      .getHandle(checkoutWorkflowId(orderId))
+      .terminate('test finished')
+      .catch(() => undefined);
   }
 }

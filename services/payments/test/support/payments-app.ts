@@ -1,19 +1,9 @@
-import { type Role } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import {
-  type ScratchDatabase,
-  TestTokenIssuer,
-  createScratchDatabase,
-  testEndpoints,
-  type Reply,
-  type RequestOptions,
-  requestJson,
-} from '@commerce/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { PaymentView } from '@commerce/contracts';
+import type { Env } from '@commerce/nest-kit';
+import { ServiceTestApp, testEndpoints } from '@commerce/testing';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { AppModule, paymentsAppOptions } from '../../src/app.module';
-import { type PaymentsConfig, paymentsConfigSchema } from '../../src/config';
+import { paymentsConfigSchema } from '../../src/config';
 import {
   DEV_WEBHOOK_SECRET,
   type IntentEventOptions,
@@ -22,24 +12,9 @@ import {
 } from '../../src/webhooks/signed-events';
 import { StandInServices } from './stand-ins';
 
-export type { Reply } from '@commerce/testing';
+export { errorShape, type Reply } from '@commerce/testing';
 
-export interface Payment {
-  id: string;
-  orderId: string;
-  customerId: string;
-  status: string;
-  amount: number;
-  currency: string;
-  provider: string;
-  providerPaymentId: string | null;
-  refundedAmount: number;
-  failureCode: string | null;
-  failureMessage: string | null;
-  invoiceNumber: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Payment = PaymentView & { invoiceNumber: string | null };
 
 export interface Refund {
   id: string;
@@ -60,94 +35,42 @@ export interface ProviderCall {
   replayed: boolean;
 }
 
-export const errorShape = (statusCode: number, code: string) => ({
-  statusCode,
-  error: expect.any(String),
-  message: expect.any(String),
-  code,
-  requestId: expect.any(String),
-});
-
 export const SERVICE_SECRET = 'a-test-client-secret';
 
 /**
- * One test file's payments service: a scratch database, a stand-in for the auth and orders
- * services, the app as main.ts builds it on a free port, and a small fetch client.
+ * One test file's payments service: the issuer stands in for the auth service (JWKS and client
+ * credentials), `stand` for the orders service's payment-events endpoint.
  */
-export class PaymentsTestEnvironment {
-  readonly issuer = new TestTokenIssuer();
+export class PaymentsTestEnvironment extends ServiceTestApp<typeof paymentsConfigSchema> {
   readonly stand = new StandInServices(this.issuer);
-  db!: ScratchDatabase;
-  sql!: Client;
-  app!: NestFastifyApplication;
-  url!: string;
-  config!: PaymentsConfig;
-
   /** Log lines of the app, when set up with `captureLogs`. */
   readonly logs: string[] = [];
 
-  async setUp(
-    env: Record<string, string> = {},
-    options: { captureLogs?: boolean } = {},
-  ): Promise<void> {
+  constructor() {
+    super({
+      schema: paymentsConfigSchema,
+      module: (config) => AppModule.forConfig(config),
+      appOptions: paymentsAppOptions,
+      database: 'payments',
+      env: {
+        DATABASE_POOL_SIZE: '20',
+        SERVICE_CLIENT_SECRET: SERVICE_SECRET,
+        STRIPE_API_URL: testEndpoints.stripeMockUrl,
+        PAYMENT_EVENTS_TIMEOUT_MS: '2000',
+      },
+    });
+    this.issuer.clients.set('payments', SERVICE_SECRET);
+    this.onTearDown(() => this.stand.stop());
+  }
+
+  override async setUp(env: Env = {}, options: { captureLogs?: boolean } = {}): Promise<void> {
     await this.stand.start();
-    this.stand.jwks.keys.push(this.issuer.jwk);
-    this.stand.clients.set('payments', SERVICE_SECRET);
-    this.db = await createScratchDatabase('payments');
-    this.config = loadConfig(paymentsConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: this.db.url,
-      DATABASE_POOL_SIZE: '20',
-      REDIS_URL: testEndpoints.redisUrl,
-      AUTH_JWKS_URL: this.stand.jwksUrl,
-      AUTH_URL: this.stand.url,
-      ORDERS_URL: this.stand.url,
-      SERVICE_CLIENT_SECRET: SERVICE_SECRET,
-      STRIPE_API_URL: testEndpoints.stripeMockUrl,
-      PAYMENT_EVENTS_TIMEOUT_MS: '2000',
-      ...env,
-    });
-    this.app = await createApp(AppModule.forConfig(this.config), {
-      ...paymentsAppOptions(this.config),
-      config: this.config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-      ...(options.captureLogs
-        ? { logger: { destination: { write: (line: string) => void this.logs.push(line) } } }
-        : {}),
-    });
-    ({ url: this.url } = await listen(this.app, { host: '127.0.0.1', port: 0 }));
-    this.sql = new Client({ connectionString: this.db.url });
-    await this.sql.connect();
-  }
-
-  async tearDown(): Promise<void> {
-    await this.sql?.end().catch(() => undefined);
-    await this.app?.close().catch(() => undefined);
-    await this.stand.stop();
-    await this.db?.drop();
-  }
-
-  token(sub: string, roles: Role[] = ['CUSTOMER']): string {
-    return this.issuer.token(roles, sub);
-  }
-
-  customer(): { id: string; token: string } {
-    const id = randomUUID();
-    return { id, token: this.token(id) };
-  }
-
-  serviceToken(): string {
-    return this.token('activities', ['SERVICE']);
-  }
-
-  request<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<Reply<T>> {
-    return requestJson<T>(this.url, method, path, options);
+    await super.setUp();
+    const logger = { destination: { write: (line: string) => void this.logs.push(line) } };
+    await this.start(
+      { AUTH_URL: this.issuer.url, ORDERS_URL: this.stand.url, ...env },
+      options.captureLogs ? { logger } : {},
+    );
   }
 
   charge(
@@ -226,13 +149,5 @@ export class PaymentsTestEnvironment {
       body: payload,
       headers: header === null ? {} : { 'stripe-signature': header },
     });
-  }
-
-  async count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
-    const res = await this.sql.query<{ n: string }>(
-      `select count(*) as n from ${table} where ${where}`,
-      params,
-    );
-    return Number(res.rows[0]?.n ?? 0);
   }
 }

@@ -1,93 +1,43 @@
 import { Role } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import {
-  type ScratchDatabase,
-  TestTokenIssuer,
-  createScratchDatabase,
-  testEndpoints,
-  type Reply,
-  type RequestOptions,
-  requestJson,
-} from '@commerce/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Client } from 'pg';
+import type { Env } from '@commerce/nest-kit';
+import { RunningService, ServiceTestApp, type TestTokenIssuer } from '@commerce/testing';
 import { AppModule, productsAppOptions } from '../../src/app.module';
 import { type ProductsConfig, productsConfigSchema } from '../../src/config';
 
-export type { Reply } from '@commerce/testing';
+export { errorShape, type Reply } from '@commerce/testing';
 
-/** One test file's infrastructure: a scratch database, a JWKS issuer, the app(s) it started. */
-export class ProductsTestEnvironment {
-  readonly issuer = new TestTokenIssuer();
-  db!: ScratchDatabase;
-  /** A direct connection to the scratch database, for arranging and checking rows. */
-  pg!: Client;
-  private readonly apps: NestFastifyApplication[] = [];
-
-  async setUp(): Promise<void> {
-    this.db = await createScratchDatabase('products');
-    await this.issuer.start();
+/** One test file's products service; `start()` may run it more than once on one database. */
+export class ProductsTestEnvironment extends ServiceTestApp<typeof productsConfigSchema> {
+  constructor() {
+    super({
+      schema: productsConfigSchema,
+      module: () => AppModule,
+      appOptions: productsAppOptions,
+      database: 'products',
+      env: {
+        DATABASE_POOL_SIZE: '30',
+        BODY_LIMIT_BYTES: '16384',
+        RESERVATION_SWEEP_INTERVAL_MS: '0',
+      },
+    });
   }
 
-  /** The service as main.ts builds it, on a free port, with test settings plus `env`. */
-  async start(env: Record<string, string> = {}): Promise<RunningProducts> {
-    const config = loadConfig(productsConfigSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: this.db.url,
-      DATABASE_POOL_SIZE: '30',
-      REDIS_URL: testEndpoints.redisUrl,
-      AUTH_JWKS_URL: this.issuer.jwksUrl,
-      BODY_LIMIT_BYTES: '16384',
-      RESERVATION_SWEEP_INTERVAL_MS: '0',
-      ...env,
-    });
-    const app = await createApp(AppModule, {
-      ...productsAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    this.apps.push(app);
-    const { url } = await listen(app, { host: '127.0.0.1', port: 0 });
-    if (!this.pg) {
-      this.pg = new Client({ connectionString: this.db.url });
-      await this.pg.connect();
-    }
-    return new RunningProducts(app, url, config, this.issuer);
-  }
-
-  async tearDown(): Promise<void> {
-    await Promise.allSettled(this.apps.map((app) => app.close()));
-    await this.pg?.end().catch(() => undefined);
-    await this.issuer.stop();
-    await this.db?.drop();
+  override async start(env: Env = {}): Promise<RunningProducts> {
+    return new RunningProducts(await super.start(env), this.issuer);
   }
 }
 
-/** A running app, a small HTTP client for it and tokens for each kind of caller. */
-export class RunningProducts {
+/** A running app with tokens for each kind of caller. */
+export class RunningProducts extends RunningService<ProductsConfig> {
   readonly admin: string;
   readonly customer: string;
   readonly service: string;
 
-  constructor(
-    readonly app: NestFastifyApplication,
-    readonly url: string,
-    readonly config: ProductsConfig,
-    issuer: TestTokenIssuer,
-  ) {
+  constructor({ app, url, config }: RunningService<ProductsConfig>, issuer: TestTokenIssuer) {
+    super(app, url, config);
     this.admin = issuer.token([Role.CUSTOMER, Role.ADMIN]);
     this.customer = issuer.token([Role.CUSTOMER]);
     this.service = issuer.token([Role.SERVICE], 'activities');
-  }
-
-  request<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<Reply<T>> {
-    return requestJson<T>(this.url, method, path, options);
   }
 
   /** Creates a product with `onHand` units (as an admin); fails the test otherwise. */
@@ -139,11 +89,3 @@ export class RunningProducts {
     return res.body;
   }
 }
-
-export const errorShape = (statusCode: number, code: string) => ({
-  statusCode,
-  error: expect.any(String),
-  message: expect.any(String),
-  code,
-  requestId: expect.any(String),
-});

@@ -1,13 +1,20 @@
-import { EmailClaimStage, NotificationStatus } from '@commerce/contracts';
-import { type RunningWorkers, WorkersTestEnvironment, waitUntil } from './support/workers-env';
+import { NotificationStatus } from '@commerce/contracts';
+import { randomUUID } from 'node:crypto';
+import { NotificationStore } from '../src/delivery/notification-store';
+import {
+  DeliveryTestEnvironment,
+  EmailClaimStage,
+  type RunningProcessors,
+  waitUntil,
+} from './support/delivery-env';
 
-describe('email worker (real Redis, FerretDB and mailpit)', () => {
-  const env = new WorkersTestEnvironment();
-  let workers: RunningWorkers;
+describe('email processor (real Redis, FerretDB and mailpit)', () => {
+  const env = new DeliveryTestEnvironment();
+  let processors: RunningProcessors;
 
   beforeAll(async () => {
     await env.setUp();
-    workers = await env.startInProcess({ EMAIL_CONCURRENCY: '4' });
+    processors = await env.startInProcess({ EMAIL_CONCURRENCY: '4' });
   });
   afterAll(() => env.tearDown());
 
@@ -22,10 +29,11 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
       lastError: null,
       messageId: `<${doc._id}@commerce.test>`,
       deliveryUnconfirmed: false,
-      claimToken: null,
-      claimStage: null,
     });
     expect(sent.sentAt).toBeInstanceOf(Date);
+    expect(await env.claimsOf(doc)).toEqual([
+      expect.objectContaining({ generation: 1, stage: EmailClaimStage.HANDOVER }),
+    ]);
 
     const [summary] = await env.sink.waitFor(`to:"${doc.to}"`);
     const message = await env.sink.message(summary!.ID);
@@ -66,18 +74,37 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
       return (counts.wait ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
     });
     expect(await env.sink.search(`to:"${doc.to}"`)).toHaveLength(1);
-    // One claim among twenty racing jobs (FerretDB alone lets several win; the guard does not).
+    // One claim among twenty racing jobs: the claim is an insert, which has one winner.
     expect(await env.find(doc._id)).toMatchObject({ status: NotificationStatus.SENT, attempts: 1 });
+    expect(await env.claimsOf(doc)).toHaveLength(1);
+  });
+
+  it('lets exactly one of 20 racing claims on a notification win, round after round', async () => {
+    // The measurement behind NotificationStore's claim (an insert, not a conditional update):
+    // 20 attempts claim one notification at once, through the processor's own store.
+    const store = processors.app.get(NotificationStore);
+    const rounds = 30;
+    const winners: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const doc = await env.createNotification();
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.claim(doc._id, randomUUID(), 'racer', 60_000)),
+      );
+      winners.push(results.filter((r) => r.kind === 'claimed').length);
+      expect((await env.find(doc._id))?.attempts).toBe(1);
+    }
+    console.log(
+      `[claim race] 20 racers, ${rounds} rounds: winners per round ${winners.join(',')}; rounds with exactly one winner: ${winners.filter((n) => n === 1).length}/${rounds}`,
+    );
+    expect(winners).toEqual(Array(rounds).fill(1));
   });
 
   it('takes over the claim of an attempt that died before handing the message over', async () => {
-    const lease = workers.config.EMAIL_CLAIM_LEASE_MS;
-    const doc = await env.createNotification({
-      attempts: 1,
-      claimToken: 'dead-attempt',
-      claimStage: EmailClaimStage.SENDING,
+    const lease = processors.config.EMAIL_CLAIM_LEASE_MS;
+    const doc = await env.createNotification({ attempts: 1 });
+    await env.createClaim(doc, {
+      stage: EmailClaimStage.SENDING,
       claimedAt: new Date(Date.now() - lease - 1000),
-      claimedBy: 'gone:1',
     });
     await env.enqueue(doc);
     const sent = await env.settled(doc._id);
@@ -87,11 +114,10 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
   });
 
   it('never resends a message whose sender died after handing it over', async () => {
-    const lease = workers.config.EMAIL_CLAIM_LEASE_MS;
-    const doc = await env.createNotification({
-      attempts: 1,
-      claimToken: 'dead-after-handover',
-      claimStage: EmailClaimStage.HANDOVER,
+    const lease = processors.config.EMAIL_CLAIM_LEASE_MS;
+    const doc = await env.createNotification({ attempts: 1 });
+    await env.createClaim(doc, {
+      stage: EmailClaimStage.HANDOVER,
       claimedAt: new Date(Date.now() - lease - 1000),
     });
     await env.enqueue(doc);
@@ -108,12 +134,8 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
 
   it('waits for a live claim to run out before taking it over', async () => {
     const claimedAt = new Date();
-    const doc = await env.createNotification({
-      attempts: 1,
-      claimToken: 'busy-attempt',
-      claimStage: EmailClaimStage.SENDING,
-      claimedAt,
-    });
+    const doc = await env.createNotification({ attempts: 1 });
+    await env.createClaim(doc, { stage: EmailClaimStage.SENDING, claimedAt });
     const jobId = await env.enqueue(doc);
     await waitUntil('the job to be deferred', async () =>
       (await env.queue.getJob(jobId))?.isDelayed(),
@@ -122,36 +144,36 @@ describe('email worker (real Redis, FerretDB and mailpit)', () => {
 
     const sent = await env.settled(doc._id);
     expect(sent.sentAt!.getTime()).toBeGreaterThanOrEqual(
-      claimedAt.getTime() + workers.config.EMAIL_CLAIM_LEASE_MS,
+      claimedAt.getTime() + processors.config.EMAIL_CLAIM_LEASE_MS,
     );
     expect(sent.attempts).toBe(2);
     expect(await env.sink.waitFor(`to:"${doc.to}"`)).toHaveLength(1);
   });
 
   it('counts processed jobs in /metrics and reports its dependencies in /health', async () => {
-    const health = await fetch(`${workers.url}/health`);
+    const health = await fetch(`${processors.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({
       status: 'ok',
       info: { mongodb: { status: 'up' }, redis: { status: 'up' } },
     });
-    const metrics = await (await fetch(`${workers.url}/metrics`)).text();
+    const metrics = await (await fetch(`${processors.url}/metrics`)).text();
     expect(metrics).toMatch(
-      /business_operations_total\{operation="job\.email",status="sent",service="workers"\} [1-9]/,
+      /business_operations_total\{operation="job\.email",status="sent",service="notification-processors"\} [1-9]/,
     );
-    expect(metrics).toMatch(/status="skipped",service="workers"\} [1-9]/);
+    expect(metrics).toMatch(/status="skipped",service="notification-processors"\} [1-9]/);
   });
 });
 
-describe('email worker against a failing SMTP server', () => {
-  const env = new WorkersTestEnvironment();
+describe('email processor against a failing SMTP server', () => {
+  const env = new DeliveryTestEnvironment();
 
   beforeAll(() => env.setUp());
   afterAll(() => env.tearDown());
 
   it('marks FAILED at once when the server refuses the recipient for good (5xx)', async () => {
     env.proxy.mode = 'reject-recipient';
-    const workers = await env.startInProcess({ SMTP_URL: env.proxy.url });
+    const processors = await env.startInProcess({ SMTP_URL: env.proxy.url });
     const doc = await env.createNotification();
     const jobId = await env.enqueue(doc, { attempts: 5 });
     const failed = await env.settled(doc._id);
@@ -159,19 +181,18 @@ describe('email worker against a failing SMTP server', () => {
       status: NotificationStatus.FAILED,
       attempts: 1,
       lastError: expect.stringContaining('550'),
-      claimToken: null,
     });
     const job = await waitUntil('the job to fail', async () => {
       const found = await env.queue.getJob(jobId);
       return (await found?.isFailed()) ? found : undefined;
     });
     expect(job.attemptsMade).toBe(1);
-    await env.stop(workers);
+    await env.stop(processors);
     env.proxy.mode = 'pass';
   });
 
   it('retries while the server is unreachable and marks FAILED after the last attempt', async () => {
-    const workers = await env.startInProcess({
+    const processors = await env.startInProcess({
       SMTP_URL: 'smtp://127.0.0.1:9',
       SMTP_TIMEOUT_MS: '500',
     });
@@ -183,12 +204,12 @@ describe('email worker against a failing SMTP server', () => {
       attempts: 3,
       lastError: expect.stringMatching(/ECONNREFUSED|connect/i),
     });
-    await env.stop(workers);
+    await env.stop(processors);
   });
 
   it('counts a message as sent, once, when the connection drops after the hand-over', async () => {
     env.proxy.mode = 'drop-after-dot';
-    const workers = await env.startInProcess({ SMTP_URL: env.proxy.url });
+    const processors = await env.startInProcess({ SMTP_URL: env.proxy.url });
     const doc = await env.createNotification();
     await env.enqueue(doc);
     const sent = await env.settled(doc._id);
@@ -196,20 +217,20 @@ describe('email worker against a failing SMTP server', () => {
     expect(await env.sink.waitFor(`to:"${doc.to}"`)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await env.sink.search(`to:"${doc.to}"`)).toHaveLength(1);
-    await env.stop(workers);
+    await env.stop(processors);
     env.proxy.mode = 'pass';
   });
 });
 
-describe('email worker running late', () => {
-  const env = new WorkersTestEnvironment();
+describe('email processor running late', () => {
+  const env = new DeliveryTestEnvironment();
 
   beforeAll(() => env.setUp());
   afterAll(() => env.tearDown());
 
   it('does not hand a message over once its claim is about to run out, and sends it once later', async () => {
     env.proxy.mode = 'hold-before-body';
-    const workers = await env.startInProcess({
+    const processors = await env.startInProcess({
       SMTP_URL: env.proxy.url,
       EMAIL_CLAIM_LEASE_MS: '600',
     });
@@ -226,19 +247,19 @@ describe('email worker running late', () => {
     expect(sent.deliveryUnconfirmed).toBe(false);
     await new Promise((r) => setTimeout(r, 300));
     expect(await env.sink.search(`to:"${doc.to}"`)).toHaveLength(1);
-    await env.stop(workers);
+    await env.stop(processors);
   });
 });
 
-describe('email worker shutdown', () => {
-  const env = new WorkersTestEnvironment();
+describe('email processor shutdown', () => {
+  const env = new DeliveryTestEnvironment();
 
   beforeAll(() => env.setUp());
   afterAll(() => env.tearDown());
 
   it('finishes the active job, leaves the others queued, and a later worker sends them once', async () => {
     env.proxy.mode = 'hold-before-body';
-    const workers = await env.startInProcess({
+    const processors = await env.startInProcess({
       SMTP_URL: env.proxy.url,
       EMAIL_CONCURRENCY: '1',
       WORKER_SHUTDOWN_GRACE_MS: '10000',
@@ -247,7 +268,7 @@ describe('email worker shutdown', () => {
     for (const doc of docs) await env.enqueue(doc);
     await waitUntil('one conversation to be held', () => env.proxy.held === 1);
 
-    const stopping = env.stop(workers);
+    const stopping = env.stop(processors);
     // Let the held message go: the active job completes during the grace time.
     await new Promise((r) => setTimeout(r, 300));
     env.proxy.mode = 'pass';
@@ -271,7 +292,7 @@ describe('email worker shutdown', () => {
 
   it('past the grace time, puts a job that has not handed its message over back in the queue', async () => {
     env.proxy.mode = 'hold-before-body';
-    const workers = await env.startInProcess({
+    const processors = await env.startInProcess({
       SMTP_URL: env.proxy.url,
       EMAIL_CONCURRENCY: '1',
       WORKER_SHUTDOWN_GRACE_MS: '300',
@@ -279,10 +300,13 @@ describe('email worker shutdown', () => {
     const doc = await env.createNotification();
     await env.enqueue(doc);
     await waitUntil('the conversation to be held', () => env.proxy.held === 1);
-    await env.stop(workers);
+    await env.stop(processors);
 
     const after = await env.find(doc._id);
-    expect(after).toMatchObject({ status: NotificationStatus.QUEUED, claimToken: null });
+    expect(after).toMatchObject({ status: NotificationStatus.QUEUED });
+    expect(await env.claimsOf(doc)).toEqual([
+      expect.objectContaining({ stage: EmailClaimStage.RELEASED }),
+    ]);
     expect(await env.sink.search(`to:"${doc.to}"`)).toHaveLength(0);
 
     env.proxy.mode = 'pass';

@@ -1,16 +1,16 @@
-import {
-  CAMPAIGN_COMPLETE_LUA,
-  type CampaignFailure,
-  CampaignRecipientState,
-  CampaignStatus,
-  campaignKeys,
-  campaignSuppressionKey,
-} from '@commerce/contracts';
-import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
+import { type CampaignFailure, CampaignStatus } from '@commerce/contracts';
+import { type RedisScript, redisScript } from '@commerce/nest-kit';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { WorkersConfig } from '../config';
-import { DELIVERY_REDIS } from '../database/redis.module';
+import { DELIVERY_REDIS, PROCESSORS_SETTINGS } from '../processors/delivery-connections';
+import type { NotificationProcessorsSettings } from '../processors/processors.config';
+import {
+  CAMPAIGN_COMPLETE_LUA,
+  CampaignRecipientState,
+  campaignKeys,
+  campaignSuppressionKey,
+  expireCampaignKeys,
+} from './campaign-keys';
 
 const S = CampaignRecipientState;
 
@@ -113,16 +113,16 @@ export interface Recipient {
  * recipient completes it exactly once. The states of one recipient (hash `recipients`, field =
  * user id): none -> `claim:<token>:<ms>` -> `handover:<token>:<ms>` -> `sent`, or `unconfirmed`
  * (the holder died after the hand-over), `failed`, `suppressed`, `cancelled`. Like the email
- * processor's MongoDB lease, every change of a claim is conditional on its token, and a claim
+ * processor's claims, every change of a claim is conditional on its token, and a claim
  * older than the lease may be taken over unless it reached the hand-over.
  */
 @Injectable()
-export class CampaignStore implements OnModuleInit {
+export class CampaignDeliveryStore implements OnModuleInit {
   private readonly prefix: string;
   private readonly scripts: ReadonlyMap<string, RedisScript>;
 
   constructor(
-    @InjectConfig() config: WorkersConfig,
+    @Inject(PROCESSORS_SETTINGS) config: NotificationProcessorsSettings,
     @Inject(DELIVERY_REDIS) private readonly redis: Redis,
   ) {
     this.prefix = config.QUEUE_PREFIX;
@@ -213,14 +213,7 @@ export class CampaignStore implements OnModuleInit {
 
   /** Lets a finished campaign's delivery state go after `seconds`. */
   async expire(campaignId: string, seconds: number): Promise<void> {
-    const keys = campaignKeys(this.prefix, campaignId);
-    await this.redis
-      .multi()
-      .expire(keys.recipients, seconds)
-      .expire(keys.counters, seconds)
-      .expire(keys.failures, seconds)
-      .expire(keys.status, seconds)
-      .exec();
+    await expireCampaignKeys(this.redis, this.prefix, campaignId, seconds);
   }
 
   private run(

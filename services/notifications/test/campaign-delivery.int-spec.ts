@@ -1,23 +1,15 @@
-import {
-  CAMPAIGNS_COLLECTION,
-  type CampaignDocument,
-  type CampaignJobData,
-  CampaignStatus,
-  QueueName,
-  campaignKeys,
-  campaignSuppressionKey,
-} from '@commerce/contracts';
-import { type ScratchDatabase, createScratchDatabase, testEndpoints } from '@commerce/testing';
+import { type CampaignJobData, CampaignStatus, QueueName } from '@commerce/contracts';
+import { testEndpoints } from '@commerce/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CAMPAIGNS_COLLECTION, type CampaignDocument } from '../src/campaigns/campaign.schema';
+import { campaignJobId } from '../src/campaigns/campaign-job-id';
+import { campaignKeys, campaignSuppressionKey } from '../src/campaigns/campaign-keys';
 import { CampaignProcessor } from '../src/campaigns/campaign.processor';
-import { WorkersTestEnvironment, buildWorkers, waitUntil } from './support/workers-env';
-
-/** The producer's job id (notifications' campaignJobId): one job per campaign and user. */
-const jobId = (campaignId: string, userId: string) =>
-  `campaign-${createHash('sha256').update(`${campaignId}:${userId}`).digest('hex').slice(0, 40)}`;
+import { DeliveryTestEnvironment, waitUntil } from './support/delivery-env';
+import { buildNotifications } from './support/processors-process';
 
 interface Seeded {
   id: string;
@@ -26,32 +18,29 @@ interface Seeded {
 
 /**
  * Campaign delivery against the real Redis, FerretDB and mailpit: campaigns are stored and
- * enqueued here as the notifications service's fan-out does (its own tests cover that part).
+ * enqueued here as the API's fan-out does (campaigns.int-spec.ts covers that part).
  */
-describe('campaign email workers', () => {
-  const env = new WorkersTestEnvironment();
-  let db: ScratchDatabase;
+describe('campaign email processor', () => {
+  const env = new DeliveryTestEnvironment();
   let queue: Queue<CampaignJobData>;
   let redis: Redis;
   let extraEnv: Record<string, string>;
 
   beforeAll(async () => {
-    await Promise.all([buildWorkers(), env.setUp()]);
-    db = await createScratchDatabase('wkcampaign');
-    extraEnv = { DATABASE_URL: db.url, CAMPAIGN_CLAIM_LEASE_MS: '3000' };
+    await Promise.all([buildNotifications(), env.setUp()]);
+    extraEnv = { CAMPAIGN_CLAIM_LEASE_MS: '3000' };
     queue = new Queue<CampaignJobData>(QueueName.campaign, {
       connection: { url: testEndpoints.redisUrl },
       prefix: env.prefix,
     });
     redis = new Redis(testEndpoints.redisUrl);
   }, 300_000);
-  afterEach(() => env.stopWorkers());
+  afterEach(() => env.stopProcessors());
   afterAll(async () => {
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();
     redis?.disconnect();
     await env.tearDown();
-    await db?.drop();
   });
 
   async function seed(label: string, count: number): Promise<Seeded> {
@@ -101,7 +90,11 @@ describe('campaign email workers', () => {
             name: `User ${i + j}`,
             unsubscribeUrl: `http://shop.test/api/notifications/unsubscribe?token=${r.userId}.sig`,
           },
-          opts: { jobId: jobId(id, r.userId), attempts: 5, backoff: { type: 'fixed', delay: 200 } },
+          opts: {
+            jobId: campaignJobId(id, r.userId),
+            attempts: 5,
+            backoff: { type: 'fixed', delay: 200 },
+          },
         })),
       );
     }
@@ -220,10 +213,10 @@ describe('campaign email workers', () => {
     await env.stop(running);
   }, 60_000);
 
-  it('delivers exactly once across a kill -9 of the workers process halfway', async () => {
+  it('delivers exactly once across a kill -9 of the processors process halfway', async () => {
     const campaign = await seed('kill', 1000);
     const fast = { ...extraEnv, CAMPAIGN_CONCURRENCY: '20' };
-    const first = await env.spawnWorker(fast);
+    const first = await env.spawnProcessors(fast);
     await waitUntil(
       'half the emails',
       async () => (await counters(campaign.id)).sent >= 400,
@@ -235,7 +228,7 @@ describe('campaign email workers', () => {
     const atKill = (await counters(campaign.id)).sent;
     expect(atKill).toBeLessThan(1000);
 
-    const second = await env.spawnWorker(fast);
+    const second = await env.spawnProcessors(fast);
     const final = await finished(campaign.id, 1000, 90_000);
     expect(final.sent).toBe(1000);
     expect(final.failed).toBe(0);

@@ -1,6 +1,6 @@
-import type { NotificationDocument } from '@commerce/contracts';
+import type { NotificationDocument } from '../notifications/notification.schema';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { mailboxAddress } from '../config';
+import { mailboxAddress } from '../processors/processors.config';
 
 export interface ComposedMail {
   readonly messageId: string;

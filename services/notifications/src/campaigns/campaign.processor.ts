@@ -1,30 +1,28 @@
-import {
-  CAMPAIGNS_COLLECTION,
-  type CampaignDocument,
-  type CampaignJobData,
-  CampaignRecipientState,
-  CampaignStatus,
-  QueueName,
-} from '@commerce/contracts';
-import { InjectConfig, MetricsService } from '@commerce/nest-kit';
+import { type CampaignJobData, CampaignStatus, QueueName } from '@commerce/contracts';
+import { MetricsService } from '@commerce/nest-kit';
+import { QueueWorker } from '@commerce/queue-worker';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, type Job, type RateLimiterOptions, UnrecoverableError } from 'bullmq';
 import type { Collection, Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { type WorkersConfig, mailboxAddress } from '../config';
-import { MONGO_CONNECTION } from '../database/mongo.module';
-import { type ComposedMail, buildMail } from '../email/mail-message';
+import { type ComposedMail, buildMail } from '../delivery/mail-message';
 import {
   claimDeadline,
   describe,
   judgeSendFailure,
   recordUntil,
   sendWithHandover,
-} from '../email/smtp-handover';
-import { SmtpPool } from '../email/smtp-pool';
-import { QueueWorker } from '../queues/queue-worker';
+} from '../delivery/smtp-handover';
+import { SmtpPool } from '../delivery/smtp-pool';
+import { DELIVERY_MONGO, PROCESSORS_SETTINGS } from '../processors/delivery-connections';
+import {
+  type NotificationProcessorsSettings,
+  mailboxAddress,
+} from '../processors/processors.config';
+import { CAMPAIGNS_COLLECTION, type CampaignDocument } from './campaign.schema';
+import { CampaignDeliveryStore, type Recipient } from './campaign-delivery-store';
+import { CampaignRecipientState } from './campaign-keys';
 import { CampaignTemplate } from './campaign-renderer';
-import { CampaignStore, type Recipient } from './campaign-store';
 
 export type CampaignOutcome =
   | 'sent'
@@ -45,7 +43,7 @@ const TEMPLATE_CACHE_SIZE = 100;
 /**
  * Delivers the `campaign-email` queue: one job per recipient (CampaignJobData). Exactly once per
  * recipient, with the email processor's protocol on a per-recipient state in Redis (see
- * CampaignStore): claim with a lease, SMTP envelope and body, the hand-over mark right before the
+ * CampaignDeliveryStore): claim with a lease, SMTP envelope and body, the hand-over mark right before the
  * final `.` of DATA, then SENT with the counter in the same script. Before claiming, the claim
  * script looks at the campaign's status key: jobs of a PAUSED campaign are deferred
  * (CAMPAIGN_PAUSE_RECHECK_MS) without sending, those of a CANCELLED one end as cancelled.
@@ -56,7 +54,7 @@ const TEMPLATE_CACHE_SIZE = 100;
  */
 @Injectable()
 export class CampaignProcessor
-  extends QueueWorker<CampaignJobData, CampaignOutcome>
+  extends QueueWorker<CampaignJobData, CampaignOutcome, NotificationProcessorsSettings>
   implements OnApplicationShutdown
 {
   protected readonly queueName = QueueName.campaign;
@@ -68,10 +66,10 @@ export class CampaignProcessor
   private readonly domain: string;
 
   constructor(
-    @InjectConfig() config: WorkersConfig,
+    @Inject(PROCESSORS_SETTINGS) config: NotificationProcessorsSettings,
     metrics: MetricsService,
-    private readonly store: CampaignStore,
-    @Inject(MONGO_CONNECTION) connection: Connection,
+    private readonly store: CampaignDeliveryStore,
+    @Inject(DELIVERY_MONGO) connection: Connection,
   ) {
     super(config, metrics);
     this.concurrency = config.CAMPAIGN_CONCURRENCY;

@@ -1,9 +1,13 @@
-import {
-  type CampaignTemplateData,
-  type CampaignTemplateSnapshot,
-  formatMoney,
-} from '@commerce/contracts';
+import { formatMoney } from '@commerce/contracts';
 import Handlebars from 'handlebars';
+import type { CampaignTemplateSnapshot } from './campaign.schema';
+
+/** The variables every campaign template may use (from the job's CampaignJobData). */
+export interface CampaignTemplateData {
+  name: string;
+  email: string;
+  unsubscribeUrl: string;
+}
 
 export interface RenderedCampaignMail {
   readonly subject: string;

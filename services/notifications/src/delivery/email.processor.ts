@@ -1,13 +1,13 @@
 import { type EmailJobData, QueueName } from '@commerce/contracts';
-import { InjectConfig, MetricsService } from '@commerce/nest-kit';
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { MetricsService } from '@commerce/nest-kit';
+import { QueueWorker, WORKER_ID } from '@commerce/queue-worker';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import type { WorkersConfig } from '../config';
-import { QueueWorker, WORKER_ID } from '../queues/queue-worker';
-import { ClaimGuard } from './claim-guard';
+import { PROCESSORS_SETTINGS } from '../processors/delivery-connections';
+import type { NotificationProcessorsSettings } from '../processors/processors.config';
 import { type ComposedMail, composeMail, messageIdFor } from './mail-message';
-import { type Claim, NotificationStore, judgeUnclaimable } from './notification-store';
+import { type Claim, NotificationStore, type Unclaimable } from './notification-store';
 import {
   claimDeadline,
   describe,
@@ -17,7 +17,7 @@ import {
 } from './smtp-handover';
 import { SmtpPool } from './smtp-pool';
 
-/** How soon a job whose notification another attempt is working on looks again (at most). */
+/** How soon a job whose notification another attempt holds looks again (at most). */
 const HELD_RECHECK_MS = 1000;
 
 export type EmailOutcome =
@@ -31,12 +31,12 @@ export type EmailOutcome =
 /**
  * Delivers the `email` queue: one job per notification (`{notificationId}`), sent over SMTP once
  * per notification even when workers die mid-delivery, up to a sub-millisecond window. See
- * services/workers/README.md ("Exactly once") for the protocol; in short:
+ * services/notifications/README.md ("Exactly once") for the protocol; in short:
  *
- * 0. take the notification's claim guard in Redis (ClaimGuard: MongoDB here is FerretDB, whose
- *    conditional updates are not atomic, so the guard makes step 1 exclusive);
- * 1. claim the QUEUED notification (token, time, stage SENDING; counts an attempt); a claim older
- *    than EMAIL_CLAIM_LEASE_MS still in SENDING belongs to a dead attempt and may be taken;
+ * 1. claim the QUEUED notification: insert the claim document of the next generation (token,
+ *    time, stage SENDING; counts an attempt). A unique `_id` lets exactly one racer win, on FerretDB
+ *    too (see NotificationStore). A claim older than EMAIL_CLAIM_LEASE_MS still in SENDING belongs
+ *    to a dead attempt, and the next generation may be taken;
  * 2. SMTP envelope and body, all but the final `.` of DATA;
  * 3. send the HANDOVER mark (conditional on the claim token) to MongoDB and, at the next turn of
  *    the event loop, without waiting for its answer, the final `.` to the SMTP server: a crash
@@ -46,7 +46,7 @@ export type EmailOutcome =
  */
 @Injectable()
 export class EmailProcessor
-  extends QueueWorker<EmailJobData, EmailOutcome>
+  extends QueueWorker<EmailJobData, EmailOutcome, NotificationProcessorsSettings>
   implements OnApplicationShutdown
 {
   protected readonly queueName = QueueName.email;
@@ -54,10 +54,9 @@ export class EmailProcessor
   private readonly smtp: SmtpPool;
 
   constructor(
-    @InjectConfig() config: WorkersConfig,
+    @Inject(PROCESSORS_SETTINGS) config: NotificationProcessorsSettings,
     metrics: MetricsService,
     private readonly store: NotificationStore,
-    private readonly guard: ClaimGuard,
   ) {
     super(config, metrics);
     this.concurrency = config.EMAIL_CONCURRENCY;
@@ -81,45 +80,10 @@ export class EmailProcessor
   ): Promise<EmailOutcome> {
     const id = job.data.notificationId;
     const lease = this.config.EMAIL_CLAIM_LEASE_MS;
-    const claim: Claim = { notificationId: id, token: randomUUID() };
-    // Taken before the guard, so the guard outlives this attempt's send deadline.
     const claimedAt = Date.now();
-    const busy = await this.guard.acquire(id, claim.token, lease);
-    if (busy > 0) {
-      // Another attempt of this notification runs right now (a duplicate job): look again soon.
-      await job.moveToDelayed(Date.now() + Math.min(busy, HELD_RECHECK_MS), token);
-      throw new DelayedError();
-    }
-    try {
-      return await this.claimAndSend(job, token, signal, claim, claimedAt);
-    } finally {
-      await this.guard.release(id, claim.token).catch((error: unknown) => {
-        // It runs out with the lease anyway.
-        this.logger.warn(
-          `notification ${id}: could not release the claim guard: ${describe(error)}`,
-        );
-      });
-    }
-  }
-
-  /** Claims the notification in MongoDB and sends it (under the claim guard). */
-  private async claimAndSend(
-    job: Job<EmailJobData>,
-    token: string,
-    signal: AbortSignal,
-    claim: Claim,
-    claimedAt: number,
-  ): Promise<EmailOutcome> {
-    const id = claim.notificationId;
-    const lease = this.config.EMAIL_CLAIM_LEASE_MS;
-    const notification = await this.store.claim(
-      id,
-      claim.token,
-      WORKER_ID,
-      lease,
-      new Date(claimedAt),
-    );
-    if (!notification) return this.unclaimable(job, token);
+    const result = await this.store.claim(id, randomUUID(), WORKER_ID, lease, new Date(claimedAt));
+    if (result.kind !== 'claimed') return this.unclaimable(job, token, result);
+    const { claim, notification } = result;
 
     let mail: ComposedMail;
     try {
@@ -135,7 +99,7 @@ export class EmailProcessor
     });
     if (!sent.ok) return this.notSent(job, token, claim, sent.error);
     if (!sent.markApplied) {
-      this.logger.warn(`notification ${id}: the hand-over mark did not apply (claim lost?)`);
+      this.logger.warn(`notification ${id}: the hand-over mark did not apply`);
     }
     await recordUntil(
       () => this.recordSent(claim, mail),
@@ -146,10 +110,12 @@ export class EmailProcessor
   }
 
   /** Another attempt holds the notification, or it is done, or gone. */
-  private async unclaimable(job: Job<EmailJobData>, token: string): Promise<EmailOutcome> {
+  private async unclaimable(
+    job: Job<EmailJobData>,
+    token: string,
+    verdict: Unclaimable,
+  ): Promise<EmailOutcome> {
     const id = job.data.notificationId;
-    const doc = await this.store.find(id);
-    const verdict = judgeUnclaimable(doc, Date.now(), this.config.EMAIL_CLAIM_LEASE_MS);
     switch (verdict.kind) {
       case 'missing':
         throw new UnrecoverableError(`notification ${id} does not exist`);
@@ -160,15 +126,16 @@ export class EmailProcessor
         return 'skipped';
       case 'handed-over': {
         const messageId = messageIdFor(id, this.config.MAIL_FROM);
-        await this.store.markSent({ notificationId: id, token: verdict.token }, messageId, true);
+        if (!(await this.store.markSent(id, messageId, true))) return 'skipped';
         this.logger.warn(
           `notification ${id}: its sender died after handing the message to SMTP; counted as SENT (unconfirmed), not sent again`,
         );
         return 'sent-unconfirmed';
       }
       case 'held':
-        // Not an attempt of this job: look again when the holder's lease runs out.
-        await job.moveToDelayed(verdict.until + 50, token);
+        // Not an attempt of this job: look again when the holder's lease runs out, or sooner (a
+        // live holder, e.g. of a duplicate job, usually finishes in milliseconds).
+        await job.moveToDelayed(Math.min(verdict.until + 50, Date.now() + HELD_RECHECK_MS), token);
         throw new DelayedError();
     }
   }
@@ -184,7 +151,7 @@ export class EmailProcessor
     switch (failure.kind) {
       case 'unconfirmed': {
         const messageId = messageIdFor(claim.notificationId, this.config.MAIL_FROM);
-        await this.store.markSent(claim, messageId, true);
+        await this.store.markSent(claim.notificationId, messageId, true);
         this.logger.warn(
           `notification ${claim.notificationId}: no answer after the message was handed over (${failure.reason}); counted as SENT (unconfirmed)`,
         );
@@ -204,15 +171,14 @@ export class EmailProcessor
   }
 
   /**
-   * Marks SENT after the server's 250. If the claim was taken over meanwhile (this attempt ran
-   * past its lease), it is still this attempt's message that was accepted. A HANDOVER mark
-   * already protects the message from being sent again, but if MongoDB refused that one too, only
-   * this process knows the message went out (hence recordUntil's retries).
+   * Marks SENT after the server's 250. If this attempt's claim was taken over meanwhile (it ran
+   * past its lease), it is still its message that was accepted. A HANDOVER mark already protects
+   * the message from being sent again, but if MongoDB refused that one too, only this process
+   * knows the message went out (hence recordUntil's retries).
    */
   private async recordSent(claim: Claim, mail: ComposedMail): Promise<void> {
-    if (!(await this.store.markSent(claim, mail.messageId))) {
-      await this.store.markSentAnyway(claim.notificationId, mail.messageId);
-      this.logger.warn(`notification ${claim.notificationId}: sent after its claim was lost`);
+    if (!(await this.store.markSent(claim.notificationId, mail.messageId))) {
+      this.logger.warn(`notification ${claim.notificationId}: was no longer QUEUED when sent`);
     }
   }
 

@@ -1,22 +1,24 @@
-import { NotificationStatus, type NotificationDocument } from '@commerce/contracts';
-import { buildWorkers, WorkersTestEnvironment, waitUntil } from './support/workers-env';
+import { NotificationStatus } from '@commerce/contracts';
+import type { NotificationDocument } from '../src/notifications/notification.schema';
+import { DeliveryTestEnvironment, waitUntil } from './support/delivery-env';
+import { buildNotifications } from './support/processors-process';
 
 /**
- * Fault tests: the workers process from its build (dist/main.js) as child processes, killed with
- * SIGKILL mid-delivery and started again. Every notification must end SENT with exactly one email
+ * Fault tests: the processors from their build (dist/processors.main.js) as child processes,
+ * killed with SIGKILL mid-delivery and started again. Every notification must end SENT with exactly one email
  * in the sink; the only exception the design admits (and flags) is a worker killed in the
  * sub-millisecond gap between sending the hand-over mark and sending the final ".",
- * which can cost that one email but never duplicates it (services/workers/README.md).
+ * which can cost that one email but never duplicates it (services/notifications/README.md).
  */
-describe('email workers killed with SIGKILL', () => {
-  const env = new WorkersTestEnvironment();
+describe('email processors killed with SIGKILL', () => {
+  const env = new DeliveryTestEnvironment();
   const fast = { EMAIL_CONCURRENCY: '4' };
 
   beforeAll(async () => {
-    await buildWorkers();
+    await buildNotifications();
     await env.setUp();
   }, 300_000);
-  afterEach(() => env.stopWorkers());
+  afterEach(() => env.stopProcessors());
   afterAll(() => env.tearDown());
 
   async function queueEmails(count: number, label: string): Promise<NotificationDocument[]> {
@@ -52,7 +54,7 @@ describe('email workers killed with SIGKILL', () => {
 
   it('delivers 40 emails exactly once across a kill -9 at a random point of the run', async () => {
     const docs = await queueEmails(40, 'random');
-    const first = await env.spawnWorker(fast);
+    const first = await env.spawnProcessors(fast);
     await waitUntil(
       'some emails to arrive',
       async () => (await env.mailCounts()).size >= 10,
@@ -68,7 +70,7 @@ describe('email workers killed with SIGKILL', () => {
     });
     expect(sentAtKill).toBeLessThan(docs.length);
 
-    const second = await env.spawnWorker(fast);
+    const second = await env.spawnProcessors(fast);
     const finals = await allSettled(docs);
     const counts = await settledMailCounts();
 
@@ -92,41 +94,38 @@ describe('email workers killed with SIGKILL', () => {
     expect(second.output()).not.toMatch(/"level":(50|60)/);
   }, 120_000);
 
-  it('resends, once, what a killed worker had not handed over yet', async () => {
-    env.proxy.mode = 'hold-before-body';
-    const docs = await queueEmails(8, 'before');
-    const first = await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
-    await waitUntil('four conversations stuck before the body', () => env.proxy.held === 4);
+  /**
+   * Eight emails through a processors process that is killed with SIGKILL once the proxy holds
+   * four conversations at the point `mode` stops them; a second process then finishes. Every
+   * notification ends SENT with exactly one email; returns the final documents.
+   */
+  async function killWhileHeld(mode: 'hold-before-body' | 'hold-final-reply', label: string) {
+    env.proxy.mode = mode;
+    const docs = await queueEmails(8, label);
+    const first = await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
+    await waitUntil(`four conversations held (${mode})`, () => env.proxy.held === 4);
     first.process.kill('SIGKILL');
     await first.exited;
 
     env.proxy.mode = 'pass';
-    await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
+    await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
     const finals = await allSettled(docs);
     const counts = await settledMailCounts();
     expect(finals.map((d) => [d.status, counts.get(d.to)])).toEqual(
       docs.map(() => [NotificationStatus.SENT, 1]),
     );
+    return finals;
+  }
+
+  it('resends, once, what a killed worker had not handed over yet', async () => {
+    const finals = await killWhileHeld('hold-before-body', 'before');
     expect(finals.filter((d) => d.deliveryUnconfirmed)).toEqual([]);
     // The four the killed worker had claimed took a second attempt.
     expect(finals.map((d) => d.attempts).sort()).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
   }, 120_000);
 
   it('never resends what a killed worker had handed over but not seen accepted', async () => {
-    env.proxy.mode = 'hold-final-reply';
-    const docs = await queueEmails(8, 'after');
-    const first = await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
-    await waitUntil('four accepted messages whose answer is held', () => env.proxy.held === 4);
-    first.process.kill('SIGKILL');
-    await first.exited;
-
-    env.proxy.mode = 'pass';
-    await env.spawnWorker({ ...fast, SMTP_URL: env.proxy.url });
-    const finals = await allSettled(docs);
-    const counts = await settledMailCounts();
-    expect(finals.map((d) => [d.status, counts.get(d.to)])).toEqual(
-      docs.map(() => [NotificationStatus.SENT, 1]),
-    );
+    const finals = await killWhileHeld('hold-final-reply', 'after');
     expect(finals.filter((d) => d.deliveryUnconfirmed)).toHaveLength(4);
     expect(finals.every((d) => d.attempts === 1)).toBe(true);
   }, 120_000);
