@@ -60,6 +60,7 @@ export async function startCheckoutStack(
     payments: uniqueName('payments-secret'),
     workers: uniqueName('workers-secret'),
     notifications: uniqueName('notifications-secret'),
+    products: uniqueName('products-secret'),
   };
   const port = async () => freePort();
   const ports = {
@@ -104,6 +105,10 @@ export async function startCheckoutStack(
     REDIS_URL: testEndpoints.redisUrl,
     AUTH_JWKS_URL: jwks,
     QUEUE_PREFIX: queuePrefix,
+    // The reservation sweeper asks the orders service which orders ended.
+    ORDERS_URL: url('orders'),
+    AUTH_URL: url('auth'),
+    SERVICE_CLIENT_SECRET: secrets.products,
     ...extra('products'),
   });
   const orders = new AppProcess('orders', 'services/orders', ports.orders, {

@@ -13,12 +13,17 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { AppModule, productsAppOptions } from '../../src/app.module';
 import { type ProductsConfig, productsConfigSchema } from '../../src/config';
+import { OrdersStandIn } from './orders-stand-in';
 
 export type { Reply } from '@commerce/testing';
 
-/** One test file's infrastructure: a scratch database, a JWKS issuer, the app(s) it started. */
+/**
+ * One test file's infrastructure: a scratch database, a JWKS issuer, a stand-in for the orders
+ * service the sweeper asks (every order unknown unless a test says otherwise), the app(s) started.
+ */
 export class ProductsTestEnvironment {
   readonly issuer = new TestTokenIssuer();
+  readonly orders = new OrdersStandIn();
   db!: ScratchDatabase;
   /** A direct connection to the scratch database, for arranging and checking rows. */
   pg!: Client;
@@ -27,6 +32,7 @@ export class ProductsTestEnvironment {
   async setUp(): Promise<void> {
     this.db = await createScratchDatabase('products');
     await this.issuer.start();
+    await this.orders.start();
   }
 
   /** The service as main.ts builds it, on a free port, with test settings plus `env`. */
@@ -40,6 +46,8 @@ export class ProductsTestEnvironment {
       AUTH_JWKS_URL: this.issuer.jwksUrl,
       BODY_LIMIT_BYTES: '16384',
       RESERVATION_SWEEP_INTERVAL_MS: '0',
+      ORDERS_URL: this.orders.url,
+      AUTH_URL: this.orders.url,
       ...env,
     });
     const app = await createApp(AppModule, {
@@ -61,6 +69,7 @@ export class ProductsTestEnvironment {
     await Promise.allSettled(this.apps.map((app) => app.close()));
     await this.pg?.end().catch(() => undefined);
     await this.issuer.stop();
+    await this.orders.stop();
     await this.db?.drop();
   }
 }
