@@ -355,7 +355,7 @@ describe('products service: inventory reservations', () => {
     expect((await hold(3600)).body).toMatchObject({ status: 'COMMITTED' });
     await sleep(500);
     expect(await svc.stock(id)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
-    expect((await hold(10)).status).toBe(400);
+    expect((await hold(9)).status).toBe(400);
     const unknown = await svc.request(
       'POST',
       `/internal/inventory/reservations/${randomUUID()}/hold`,
