@@ -6,3 +6,4 @@ export * from './temporal';
 export * from './tokens';
 export * from './http';
 export * from './child-app';
+export * from './scratch-servers';
