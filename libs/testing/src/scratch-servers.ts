@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toolBinary } from '@commerce/tools';
+import { mailpitArgs, toolBinary } from '@commerce/tools';
 import { freePort } from './child-app';
 
 const HOST = '127.0.0.1';
@@ -125,20 +125,7 @@ export async function startScratchMailpit(): Promise<{
   const server = new ScratchServer(
     'mailpit',
     toolBinary('mailpit'),
-    [
-      '--listen',
-      `${HOST}:${httpPort}`,
-      '--smtp',
-      `${HOST}:${smtpPort}`,
-      '--database',
-      join(dir, 'mailpit.db'),
-      '--max',
-      '0',
-      '--smtp-auth-accept-any',
-      '--smtp-auth-allow-insecure',
-      '--disable-version-check',
-      '--quiet',
-    ],
+    mailpitArgs({ host: HOST, httpPort, smtpPort, database: join(dir, 'mailpit.db') }),
     [smtpPort, httpPort],
     () => rmSync(dir, { recursive: true, force: true }),
   );
