@@ -36,7 +36,7 @@ const SIZE = LONG
       ordersOutageMs: 9 * 60_000,
       chaosEveryMs: 4000,
       serverOutageMs: [5000, 40_000],
-      serverEveryMs: 45_000,
+      serverEveryMs: 90_000,
     }
   : {
       customers: 12,
@@ -45,7 +45,7 @@ const SIZE = LONG
       ordersOutageMs: 20_000,
       chaosEveryMs: 2500,
       serverOutageMs: [3000, 15_000],
-      serverEveryMs: 15_000,
+      serverEveryMs: 30_000,
     };
 const KINDS = ['paid', 'declined', '3ds', 'approve', 'reject', 'cancel'] as const;
 type Kind = (typeof KINDS)[number];
