@@ -8,6 +8,7 @@
  * Needs the products service built (`npx nx run-many -t build -p @commerce/products`). The catalog
  * is loaded with the service's own seed command (multi-row upserts) into a scratch database.
  */
+import { randomUUID } from 'node:crypto';
 import { AppProcess, freePort } from '@commerce/e2e';
 import { createScratchDatabase, testEndpoints } from '@commerce/testing';
 import { components, startInfra, stopRegistered } from '@commerce/tools';
@@ -236,6 +237,9 @@ async function main(): Promise<void> {
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: String(connections),
     REDIS_URL: testEndpoints.redisUrl,
+    // Production refuses the development secret; no orders service runs here, and the sweeper
+    // asks it nothing while no reservation has expired.
+    SERVICE_CLIENT_SECRET: `bench-${randomUUID()}`,
   });
   try {
     seed(db.url);

@@ -1,9 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
   createScratchDatabase,
+  startScratchMailpit,
+  startScratchRedis,
   testEndpoints,
   uniqueName,
   type ScratchDatabase,
+  type ScratchServer,
 } from '@commerce/testing';
 import { apiClient, type Tokens } from './auth-stack';
 import { AppProcess, freePort } from './stack';
@@ -13,6 +16,11 @@ export interface CheckoutStackOptions {
   reviewThreshold?: number;
   /** Extra environment per app name. */
   env?: Partial<Record<string, Record<string, string>>>;
+  /**
+   * A Redis and a mailpit of the stack's own instead of the machine's shared ones, so a fault
+   * test may stop and start them (`CheckoutStack.servers`).
+   */
+  ownServers?: boolean;
 }
 
 export interface CheckoutStack {
@@ -34,6 +42,10 @@ export interface CheckoutStack {
   superAdmin: { email: string; password: string };
   /** Prefix of this stack's BullMQ keys (email, campaign-email, analytics). */
   queuePrefix: string;
+  /** The scratch PostgreSQL database of each service, for checks straight from the rows. */
+  databases: Record<'auth' | 'products' | 'orders' | 'payments' | 'analytics', string>;
+  /** With `ownServers`: the stack's own Redis and SMTP sink, which a test may stop and start. */
+  servers?: { redis: ScratchServer; smtp: ScratchServer };
   /** The activities' SERVICE token, for internal routes (not reachable through the gateway). */
   serviceToken(): Promise<string>;
   stop(): Promise<void>;
@@ -49,11 +61,18 @@ export async function startCheckoutStack(
   options: CheckoutStackOptions = {},
 ): Promise<CheckoutStack> {
   const dbs: ScratchDatabase[] = [];
-  const db = async (name: string) => {
+  const databases = {} as CheckoutStack['databases'];
+  const db = async (name: keyof CheckoutStack['databases']) => {
     const d = await createScratchDatabase(`e2e_${name}`);
     dbs.push(d);
+    databases[name] = d.url;
     return d.url;
   };
+  const own = options.ownServers
+    ? { redis: await startScratchRedis(), mailpit: await startScratchMailpit() }
+    : undefined;
+  const redisUrl = own?.redis.url ?? testEndpoints.redisUrl;
+  const smtp = own?.mailpit.smtp ?? testEndpoints.smtp;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const superAdmin = { email: `${uniqueName('root')}@example.test`, password: 'Sup3r-admin-pass!' };
   const secrets = {
@@ -61,6 +80,7 @@ export async function startCheckoutStack(
     payments: uniqueName('payments-secret'),
     workers: uniqueName('workers-secret'),
     notifications: uniqueName('notifications-secret'),
+    products: uniqueName('products-secret'),
   };
   // Distinct ports: the kernel can hand a port it just released to the next ask (payments and the
   // payments worker once got the same one, and the worker's failed start went unnoticed).
@@ -98,7 +118,7 @@ export async function startCheckoutStack(
 
   const auth = new AppProcess('auth', 'services/auth', ports.auth, {
     DATABASE_URL: await db('auth'),
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `${uniqueName('e2e')}:`,
     AUTH_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     SUPER_ADMIN_EMAIL: superAdmin.email,
@@ -114,14 +134,18 @@ export async function startCheckoutStack(
   });
   const products = new AppProcess('products', 'services/products', ports.products, {
     DATABASE_URL: await db('products'),
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     AUTH_JWKS_URL: jwks,
     QUEUE_PREFIX: queuePrefix,
+    // The reservation sweeper asks the orders service which orders ended.
+    ORDERS_URL: url('orders'),
+    AUTH_URL: url('auth'),
+    SERVICE_CLIENT_SECRET: secrets.products,
     ...extra('products'),
   });
   const orders = new AppProcess('orders', 'services/orders', ports.orders, {
     DATABASE_URL: await db('orders'),
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     AUTH_JWKS_URL: jwks,
     PRODUCTS_URL: url('products'),
     QUEUE_PREFIX: queuePrefix,
@@ -134,7 +158,7 @@ export async function startCheckoutStack(
   });
   const payments = new AppProcess('payments', 'services/payments', ports.payments, {
     DATABASE_URL: await db('payments'),
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     AUTH_JWKS_URL: jwks,
     PAYMENT_PROVIDER: 'test',
     ORDERS_URL: url('orders'),
@@ -149,7 +173,7 @@ export async function startCheckoutStack(
     ports.notifications,
     {
       MONGO_URL: mongoUrl,
-      REDIS_URL: testEndpoints.redisUrl,
+      REDIS_URL: redisUrl,
       QUEUE_PREFIX: queuePrefix,
       AUTH_JWKS_URL: jwks,
       AUTH_URL: url('auth'),
@@ -164,15 +188,15 @@ export async function startCheckoutStack(
   const analyticsDb = await db('analytics');
   const workers = new AppProcess('workers', 'services/workers', ports.workers, {
     MONGO_URL: mongoUrl,
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
     DATABASE_URL: analyticsDb,
     AUTH_JWKS_URL: jwks,
-    SMTP_URL: `smtp://${testEndpoints.smtp.host}:${testEndpoints.smtp.port}`,
+    SMTP_URL: `smtp://${smtp.host}:${smtp.port}`,
     ...extra('workers'),
   });
   const analytics = new AppProcess('analytics', 'services/analytics', ports.analytics, {
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
     DATABASE_URL: analyticsDb,
     AUTH_JWKS_URL: jwks,
@@ -203,7 +227,7 @@ export async function startCheckoutStack(
     'inventory,orders,notifications',
   );
   const gateway = new AppProcess('gateway', 'gateway', ports.gateway, {
-    REDIS_URL: testEndpoints.redisUrl,
+    REDIS_URL: redisUrl,
     UPSTREAMS: 'auth,products,orders,payments,notifications,workers,analytics',
     AUTH_URL: url('auth'),
     PRODUCTS_URL: url('products'),
@@ -235,6 +259,8 @@ export async function startCheckoutStack(
   const stop = async () => {
     for (const app of Object.values(apps).reverse()) await app.stop();
     for (const d of dbs) await d.drop();
+    await own?.redis.server.dispose();
+    await own?.mailpit.server.dispose();
   };
   try {
     await auth.start();
@@ -258,5 +284,14 @@ export async function startCheckoutStack(
     if (res.status !== 200) throw new Error(`service token: ${res.status}`);
     return res.body.accessToken;
   };
-  return { api: `${gateway.url}/api`, apps, superAdmin, queuePrefix, serviceToken, stop };
+  return {
+    api: `${gateway.url}/api`,
+    apps,
+    superAdmin,
+    queuePrefix,
+    databases,
+    ...(own ? { servers: { redis: own.redis.server, smtp: own.mailpit.server } } : {}),
+    serviceToken,
+    stop,
+  };
 }

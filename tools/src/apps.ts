@@ -21,7 +21,7 @@ export interface AppSpec {
  */
 const DEV_SERVICE_ACCOUNTS =
   'activities:dev-activities-secret,payments:dev-payments-secret,workers:dev-workers-secret,' +
-  'notifications:dev-notifications-secret';
+  'notifications:dev-notifications-secret,products:dev-products-secret';
 
 export const APPS: AppSpec[] = [
   {

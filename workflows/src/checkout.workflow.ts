@@ -528,10 +528,14 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
 
 /**
  * Seconds a reservation is held at a time: the longest the checkout may legitimately wait on the
- * customer and the operator, plus a margin, and never under an hour. The keeper renews it at a
+ * customer and the operator, plus a margin, and never under an hour; or the input's own
+ * `reservationHoldSeconds` (at least 10 s, the products service's shortest hold). The keeper renews it at a
  * third of that, so even an outage of the products service spanning two renewals loses nothing.
  */
 export function reservationHoldSeconds(input: CheckoutInput): number {
+  if (input.reservationHoldSeconds !== undefined) {
+    return Math.min(30 * 24 * 3600, Math.max(10, Math.floor(input.reservationHoldSeconds)));
+  }
   const waits = Math.ceil((input.reviewTimeoutMs + input.paymentActionTimeoutMs) / 1000);
   return Math.min(30 * 24 * 3600, Math.max(3600, waits + 600));
 }

@@ -51,6 +51,8 @@ export const ServiceClient = {
   notifications: 'notifications',
   /** The workers service. */
   workers: 'workers',
+  /** The products service: its reservation sweeper asks the orders service which orders ended. */
+  products: 'products',
 } as const;
 export type ServiceClientId = (typeof ServiceClient)[keyof typeof ServiceClient];
 

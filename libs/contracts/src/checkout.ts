@@ -35,6 +35,13 @@ export interface CheckoutInput {
   reviewTimeoutMs: number;
   /** How long a payment that needs customer action (3-D Secure) may wait, in milliseconds. */
   paymentActionTimeoutMs: number;
+  /**
+   * Seconds the reservation is held at a time (renewed every third of it while the checkout
+   * lives). Absent: the checkout's waits plus ten minutes, at least an hour. Set shorter only to
+   * see renewals and the sweeper at work (tests, the fault run). Part of the input, so a run's
+   * replay schedules the same renewals; runs started without it keep the computed hold.
+   */
+  reservationHoldSeconds?: number;
   /** Request id of the POST /checkout that started it, propagated to every activity call. */
   requestId?: string;
 }

@@ -9,3 +9,4 @@ export * from './http';
 export * from './child-app';
 export * from './stand-in-server';
 export * from './service-test-app';
+export * from './scratch-servers';

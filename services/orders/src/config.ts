@@ -59,6 +59,11 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** How long a payment needing customer action (3-D Secure) may wait for the provider. */
   CHECKOUT_PAYMENT_ACTION_TIMEOUT_MS: envInt({ min: 1000 }).default(15 * 60 * 1000),
   /**
+   * Seconds a checkout's reservation is held at a time (renewed every third of it); unset: the
+   * waits above plus ten minutes, at least an hour. Shorter only to watch renewals (fault run).
+   */
+  CHECKOUT_RESERVATION_HOLD_SECONDS: envInt({ min: 10, max: 30 * 24 * 3600 }).optional(),
+  /**
    * An order whose checkout could not be started (Temporal unreachable) is started again by a
    * sweeper this often; 0 turns the sweeper off.
    */

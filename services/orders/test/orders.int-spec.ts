@@ -218,6 +218,47 @@ describe('orders from the cart', () => {
     expect(res.status).toBe(403);
   });
 
+  // Issue 13: the products service's sweeper asks which orders ended before releasing stock.
+  it('answers the status of many orders in one call, to the products account only', async () => {
+    const first = await customerWithCart();
+    const pending = (await env.createOrder(first.id)).body;
+    const second = await customerWithCart();
+    const failed = (await env.createOrder(second.id)).body;
+    const fail = await env.request('POST', `/internal/orders/${failed.id}/fail`, {
+      token: env.serviceToken(),
+      body: { reason: 'declined' },
+    });
+    expect(fail.status).toBe(200);
+    const unknown = randomUUID();
+    const ask = (token: string, ids: unknown) =>
+      env.request<{ items: { id: string; status: string }[] }>(
+        'POST',
+        '/internal/orders/statuses',
+        { token, body: { ids } },
+      );
+
+    const res = await ask(env.serviceToken('products'), [
+      pending.id,
+      failed.id.toUpperCase(),
+      unknown,
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toHaveLength(2);
+    expect(res.body.items).toEqual(
+      expect.arrayContaining([
+        { id: pending.id, status: 'PENDING' },
+        { id: failed.id, status: 'FAILED' },
+      ]),
+    );
+    expect((await ask(env.serviceToken('activities'), [pending.id])).status).toBe(403);
+    expect((await ask(first.token, [pending.id])).status).toBe(403);
+    for (const bad of [[], ['nope'], Array.from({ length: 501 }, () => randomUUID())]) {
+      const refused = await ask(env.serviceToken('products'), bad);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject(errorShape(400, 'VALIDATION_FAILED'));
+    }
+  });
+
   describe('reading orders', () => {
     it("answers 404 for another customer's order and lets an admin read any", async () => {
       const { id: owner, token } = await customerWithCart();

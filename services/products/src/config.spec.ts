@@ -3,7 +3,7 @@ import { productsConfigSchema } from './config';
 
 describe('products config', () => {
   it('has working defaults', () => {
-    const config = loadConfig(productsConfigSchema, {});
+    const config = loadConfig(productsConfigSchema, { NODE_ENV: 'development' });
     expect(config).toMatchObject({
       SERVICE_NAME: 'products',
       PORT: 3002,
@@ -12,7 +12,21 @@ describe('products config', () => {
       SEED_CATALOG: false,
       RESERVATION_TTL_SECONDS: 7200,
       RESERVATION_SWEEP_INTERVAL_MS: 30_000,
+      ORDERS_URL: 'http://127.0.0.1:3003',
+      SERVICE_CLIENT_ID: 'products',
     });
+  });
+
+  it('refuses the development service secret in production', () => {
+    expect(() =>
+      loadConfig(productsConfigSchema, { NODE_ENV: 'production', LOG_LEVEL: 'info' }),
+    ).toThrow(/SERVICE_CLIENT_SECRET/);
+    expect(
+      loadConfig(productsConfigSchema, {
+        NODE_ENV: 'production',
+        SERVICE_CLIENT_SECRET: 'a-secret-of-its-own',
+      }).SERVICE_CLIENT_SECRET,
+    ).toBe('a-secret-of-its-own');
   });
 
   it('names the variable that is wrong', () => {

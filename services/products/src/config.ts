@@ -7,10 +7,15 @@ import {
   envInt,
   envPort,
   envUrl,
+  refuseDevelopmentSecret,
 } from '@commerce/nest-kit';
+import { z } from 'zod';
+
+/** Development default of SERVICE_CLIENT_SECRET; production refuses to start with it. */
+export const DEV_SERVICE_CLIENT_SECRET = 'dev-products-secret';
 
 /** The products service's environment (see services/products/README.md for each variable). */
-export const productsConfigSchema = baseConfigSchema.extend({
+export const productsEnvSchema = baseConfigSchema.extend({
   SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('products'),
   PORT: envPort().default(ServicePort.products),
   BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.products),
@@ -36,6 +41,26 @@ export const productsConfigSchema = baseConfigSchema.extend({
   RESERVATION_TTL_SECONDS: envInt({ min: 1, max: 7 * 24 * 3600 }).default(2 * 3600),
   /** How often the sweeper looks for expired reservations; 0 turns it off. */
   RESERVATION_SWEEP_INTERVAL_MS: envInt({ min: 0, max: 24 * 3600 * 1000 }).default(30_000),
+  /**
+   * Orders service the sweeper asks which orders ended (`POST /internal/orders/statuses`): an
+   * expired reservation is released only when its order is CANCELLED, FAILED or unknown there.
+   */
+  ORDERS_URL: envUrl(['http:', 'https:']).default(`http://127.0.0.1:${ServicePort.orders}`),
+  ORDERS_TIMEOUT_MS: envInt({ min: 50, max: 60_000 }).default(5000),
+  /** Auth service issuing this service's SERVICE token (`POST /auth/token`). */
+  AUTH_URL: envUrl(['http:', 'https:']).default(`http://127.0.0.1:${ServicePort.auth}`),
+  SERVICE_CLIENT_ID: z.string().min(1).max(64).default('products'),
+  SERVICE_CLIENT_SECRET: z.string().min(1).max(512).default(DEV_SERVICE_CLIENT_SECRET),
+});
+
+/** The service's configuration: the variables above, production refusing development secrets. */
+export const productsConfigSchema = productsEnvSchema.superRefine((config, ctx) => {
+  refuseDevelopmentSecret(
+    ctx,
+    config.NODE_ENV,
+    ['SERVICE_CLIENT_SECRET'],
+    config.SERVICE_CLIENT_SECRET,
+  );
 });
 
 export type ProductsConfig = ConfigOf<typeof productsConfigSchema>;

@@ -230,6 +230,88 @@ describe('products service: inventory reservations', () => {
     expect(commit.body).toMatchObject({ code: 'RESERVATION_RELEASED' });
   });
 
+  // Issue 13: the sweeper released every expired RESERVED row whatever its order's state. The
+  // orders service is a stand-in here (support/orders-stand-in.ts): the test is about what the
+  // products side does with each answer; the route itself runs for real in the orders tests.
+  it('releases expired stock only of orders that ended or do not exist, never of a live one', async () => {
+    const { id } = await svc.product(10);
+    const order = {
+      live: randomUUID(),
+      completed: randomUUID(),
+      failed: randomUUID(),
+      cancelled: randomUUID(),
+      unknown: randomUUID(),
+    };
+    env.orders.statuses.set(order.live, 'AWAITING_APPROVAL');
+    env.orders.statuses.set(order.completed, 'COMPLETED');
+    env.orders.statuses.set(order.failed, 'FAILED');
+    env.orders.statuses.set(order.cancelled, 'CANCELLED');
+    const ids = Object.values(order);
+    for (const orderId of ids) {
+      expect((await svc.reserve(orderId, [{ productId: id, quantity: 1 }])).status).toBe(201);
+    }
+    const asked = env.orders.asked.length;
+    await env.sql.query(
+      `update reservations set expires_at = now() - interval '1 second' where order_id = any($1)`,
+      [ids],
+    );
+    const statusOf = async () => {
+      const { rows } = await env.sql.query<{ orderId: string; status: string }>(
+        `select order_id as "orderId", status from reservations where order_id = any($1)`,
+        [ids],
+      );
+      return Object.fromEntries(
+        Object.entries(order).map(([k, v]) => [k, rows.find((r) => r.orderId === v)?.status]),
+      );
+    };
+    for (let i = 0; i < 50 && (await svc.stock(id)).reserved !== 2; i++) await sleep(100);
+    // Several more sweeps: the live orders' stock stays held past its expiry.
+    const seen = env.orders.asked.length;
+    for (let i = 0; i < 50 && env.orders.asked.length < seen + 3; i++) await sleep(100);
+    expect(await statusOf()).toEqual({
+      live: 'RESERVED',
+      completed: 'RESERVED',
+      failed: 'RELEASED',
+      cancelled: 'RELEASED',
+      unknown: 'RELEASED',
+    });
+    expect(await svc.stock(id)).toMatchObject({ onHand: 10, reserved: 2, available: 8 });
+    // One question per page of expired orders, with the products account's SERVICE token.
+    expect(env.orders.asked.slice(asked).some((batch) => batch.length >= ids.length)).toBe(true);
+    expect(env.orders.tokens.at(-1)).toBe('Bearer token-of-products');
+
+    // The live checkout ends without a sale: now its stock comes back.
+    env.orders.statuses.set(order.live, 'CANCELLED');
+    for (let i = 0; i < 50 && (await svc.stock(id)).reserved !== 1; i++) await sleep(100);
+    expect(await statusOf()).toMatchObject({ live: 'RELEASED', completed: 'RESERVED' });
+    // The COMPLETED order's (original order of steps) commit still comes and sells it.
+    expect((await svc.commit(order.completed)).status).toBe(200);
+    expect(await svc.stock(id)).toMatchObject({ onHand: 9, reserved: 0, available: 9 });
+  });
+
+  it('releases nothing while the orders service cannot say which orders ended', async () => {
+    const { id } = await svc.product(4);
+    const ids = [randomUUID(), randomUUID()];
+    for (const orderId of ids) {
+      expect((await svc.reserve(orderId, [{ productId: id, quantity: 2 }])).status).toBe(201);
+    }
+    env.orders.failWith = 503;
+    try {
+      const asked = env.orders.asked.length;
+      await env.sql.query(
+        `update reservations set expires_at = now() - interval '1 second' where order_id = any($1)`,
+        [ids],
+      );
+      for (let i = 0; i < 50 && env.orders.asked.length < asked + 3; i++) await sleep(100);
+      expect(env.orders.asked.length).toBeGreaterThanOrEqual(asked + 3);
+      expect(await svc.stock(id)).toMatchObject({ reserved: 4, available: 0 });
+    } finally {
+      env.orders.failWith = undefined;
+    }
+    for (let i = 0; i < 50 && (await svc.stock(id)).reserved !== 0; i++) await sleep(100);
+    expect(await svc.stock(id)).toMatchObject({ reserved: 0, available: 4 });
+  });
+
   // Issue 13: a reservation lasted RESERVATION_TTL_SECONDS whatever its checkout was doing.
   it('holds a reservation for as long as its checkout asks and renews, and never shortens it', async () => {
     const { id } = await svc.product(5);
@@ -274,7 +356,7 @@ describe('products service: inventory reservations', () => {
     expect((await hold(3600)).body).toMatchObject({ status: 'COMMITTED' });
     await sleep(500);
     expect(await svc.stock(id)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
-    expect((await hold(10)).status).toBe(400);
+    expect((await hold(9)).status).toBe(400);
     const unknown = await svc.request(
       'POST',
       `/internal/inventory/reservations/${randomUUID()}/hold`,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type CheckoutInput,
   type CheckoutResult,
@@ -318,6 +319,37 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
         .map((c) => c.input.to),
     ).toEqual(['RESERVING', 'CHARGING', 'AWAITING_APPROVAL', 'CHARGING', 'CONFIRMING']);
     await saveHistoryIfRecording('authorise-first-approval', handle);
+  });
+
+  // Issue 13: a reservation expired while its checkout waited; the keeper renews it meanwhile.
+  it('renews the reservation while waiting for review, and stops once the run has ended', async () => {
+    // A 10 s hold (the shortest) is renewed every 3.3 s.
+    const input = checkoutInput({
+      total: 100_000,
+      reviewThreshold: 100_000,
+      reservationHoldSeconds: 10,
+    });
+    const handle = await start(input);
+    await waitForStatus(handle, 'AWAITING_APPROVAL');
+    const holds = () => stubs.countOf(input.orderId, 'holdInventory');
+    for (let i = 0; i < 100 && holds() < 2; i++) await sleep(100);
+    expect(holds()).toBeGreaterThanOrEqual(2);
+    expect((await handle.query(getStatusQuery)).status).toBe('AWAITING_APPROVAL');
+    const calls = stubs.callsFor(input.orderId);
+    expect(calls.find((c) => c.name === 'reserveInventory')?.input.holdSeconds).toBe(10);
+    expect(calls.filter((c) => c.name === 'holdInventory').map((c) => c.input.holdSeconds)).toEqual(
+      Array(holds()).fill(10),
+    );
+
+    await handle.executeUpdate(approveOrderUpdate, { args: [{ by: 'ops' }] });
+    expect(await handle.result()).toMatchObject({ status: 'COMPLETED' });
+    const atEnd = holds();
+    const names = stubs.namesFor(input.orderId);
+    // The keeper is stopped (and awaited) before the order is confirmed.
+    expect(names.lastIndexOf('holdInventory')).toBeLessThan(names.indexOf('confirmOrder'));
+    // Longer than a renewal period: nothing renews a finished checkout's reservation.
+    await sleep(4500);
+    expect(holds()).toBe(atEnd);
   });
 
   it('approve through the update: answered with the decision once the workflow holds it', async () => {

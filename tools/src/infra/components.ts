@@ -45,6 +45,30 @@ export const mongoUrl = (database = 'commerce') => `mongodb://${f.host}:${f.port
 export const stripeMockUrl = `http://${s.host}:${s.port}`;
 export const mailpitUrl = `http://${m.host}:${m.httpPort}`;
 
+/** How mailpit is started: here, and by tests that run one of their own (@commerce/testing). */
+export function mailpitArgs(at: {
+  host: string;
+  httpPort: number;
+  smtpPort: number;
+  database: string;
+}): string[] {
+  return [
+    '--listen',
+    `${at.host}:${at.httpPort}`,
+    '--smtp',
+    `${at.host}:${at.smtpPort}`,
+    '--database',
+    at.database,
+    // Bulk campaigns send far more than mailpit's default cap of 500 stored messages.
+    '--max',
+    '0',
+    '--smtp-auth-accept-any',
+    '--smtp-auth-allow-insecure',
+    '--disable-version-check',
+    '--quiet',
+  ];
+}
+
 export function components(): Component[] {
   const data = dataDir();
   return [
@@ -145,21 +169,12 @@ export function components(): Component[] {
       launch: () => ({
         tool: 'mailpit',
         bin: toolBinary('mailpit'),
-        args: [
-          '--listen',
-          `${m.host}:${m.httpPort}`,
-          '--smtp',
-          `${m.host}:${m.smtpPort}`,
-          '--database',
-          join(data, 'mailpit', 'mailpit.db'),
-          // Bulk campaigns send far more than mailpit's default cap of 500 stored messages.
-          '--max',
-          '0',
-          '--smtp-auth-accept-any',
-          '--smtp-auth-allow-insecure',
-          '--disable-version-check',
-          '--quiet',
-        ],
+        args: mailpitArgs({
+          host: m.host,
+          httpPort: m.httpPort,
+          smtpPort: m.smtpPort,
+          database: join(data, 'mailpit', 'mailpit.db'),
+        }),
       }),
     },
   ];

@@ -10,6 +10,7 @@ export const DEVELOPMENT_SECRETS: ReadonlySet<string> = new Set([
   'dev-payments-secret',
   'dev-workers-secret',
   'dev-notifications-secret',
+  'dev-products-secret',
   'dev-campaign-unsubscribe-secret',
   'whsec_dev_commerce',
   'sk_test_123',

@@ -114,6 +114,9 @@ export class CheckoutService implements OnApplicationBootstrap, OnApplicationShu
       reviewThreshold: this.config.CHECKOUT_REVIEW_THRESHOLD,
       reviewTimeoutMs: this.config.CHECKOUT_REVIEW_TIMEOUT_MS,
       paymentActionTimeoutMs: this.config.CHECKOUT_PAYMENT_ACTION_TIMEOUT_MS,
+      ...(this.config.CHECKOUT_RESERVATION_HOLD_SECONDS === undefined
+        ? {}
+        : { reservationHoldSeconds: this.config.CHECKOUT_RESERVATION_HOLD_SECONDS }),
       ...(requestId ? { requestId } : {}),
     };
   }

@@ -18,6 +18,8 @@ import {
   PaymentEventDto,
   OrderDto,
   OrderIdParamDto,
+  OrderStatusesDto,
+  OrderStatusesQueryDto,
   ReasonDto,
   TransitionDto,
 } from './orders.dto';
@@ -89,6 +91,20 @@ export class InternalOrdersController {
     });
     if (!created) reply.status(200);
     return order;
+  }
+
+  @Post('statuses')
+  @ServiceClients(ServiceClient.products)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The status of many orders in one call',
+    description:
+      "For the products service's reservation sweeper, which releases expired stock only of " +
+      'orders that ended (or never existed). An id with no order is left out of the answer.',
+  })
+  @ApiOkResponse({ type: OrderStatusesDto })
+  async statuses(@Body() body: OrderStatusesQueryDto): Promise<OrderStatusesDto> {
+    return { items: await this.orders.statuses(body.ids) };
   }
 
   @Get(':id')

@@ -10,6 +10,9 @@ import {
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsIn,
   IsISO31661Alpha2,
   IsNotEmpty,
@@ -231,4 +234,30 @@ export class PaymentEventDto {
   @IsString()
   @MaxLength(64)
   readonly failureCode?: string | null;
+}
+
+/** Most ids one `POST /internal/orders/statuses` may ask about (the sweeper's batch is 100). */
+export const MAX_STATUS_IDS = 500;
+
+/** Internal `POST /internal/orders/statuses`: the orders whose status a caller wants. */
+export class OrderStatusesQueryDto {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: MAX_STATUS_IDS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_STATUS_IDS)
+  @IsUUID('all', { each: true })
+  readonly ids!: string[];
+}
+
+export class OrderStatusItemDto {
+  @ApiProperty({ format: 'uuid' }) readonly id!: string;
+  @ApiProperty({ enum: ORDER_STATUSES }) readonly status!: OrderStatus;
+}
+
+export class OrderStatusesDto {
+  @ApiProperty({
+    type: [OrderStatusItemDto],
+    description: 'One entry per asked id that is an order; an id with no order is left out',
+  })
+  readonly items!: OrderStatusItemDto[];
 }

@@ -204,6 +204,14 @@ export class OrdersService {
     return order;
   }
 
+  /** The status of each of `ids` that is an order; ids with no order are left out. */
+  async statuses(ids: readonly string[]): Promise<{ id: string; status: OrderStatus }[]> {
+    return this.dataSource.query<{ id: string; status: OrderStatus }[]>(
+      `select id, status from orders where id = any($1::uuid[]) order by id`,
+      [[...new Set(ids.map((id) => id.toLowerCase()))]],
+    );
+  }
+
   /** The customer's orders, newest first. */
   async list(
     customerId: string,

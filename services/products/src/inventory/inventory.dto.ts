@@ -17,6 +17,8 @@ export const MAX_QUANTITY = 10_000;
 export const MAX_ON_HAND = 1_000_000_000;
 /** Longest hold a checkout may ask for (30 days). */
 export const MAX_HOLD_SECONDS = 30 * 24 * 3600;
+/** Shortest hold (a checkout's own `reservationHoldSeconds` in tests and the fault run). */
+export const MIN_HOLD_SECONDS = 10;
 
 export const RESERVATION_STATUSES = ['RESERVED', 'RELEASED', 'COMMITTED'] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
@@ -74,22 +76,22 @@ export class ReserveDto {
   readonly items!: ReservationItemDto[];
 
   @ApiPropertyOptional({
-    minimum: 60,
+    minimum: MIN_HOLD_SECONDS,
     maximum: MAX_HOLD_SECONDS,
     description: 'Seconds the stock is held before the sweeper may reclaim it (default: TTL)',
   })
   @IsOptional()
   @IsInt()
-  @Min(60)
+  @Min(MIN_HOLD_SECONDS)
   @Max(MAX_HOLD_SECONDS)
   readonly holdSeconds?: number;
 }
 
 /** `POST /internal/inventory/reservations/:orderId/hold` */
 export class HoldDto {
-  @ApiProperty({ minimum: 60, maximum: MAX_HOLD_SECONDS })
+  @ApiProperty({ minimum: MIN_HOLD_SECONDS, maximum: MAX_HOLD_SECONDS })
   @IsInt()
-  @Min(60)
+  @Min(MIN_HOLD_SECONDS)
   @Max(MAX_HOLD_SECONDS)
   readonly holdSeconds!: number;
 }

@@ -11,6 +11,7 @@ import type {
   ReservationStatus,
   ReserveDto,
 } from './inventory.dto';
+import { OrderStatuses } from './order-statuses';
 
 interface ReservationRow {
   productId: string;
@@ -57,6 +58,7 @@ export class InventoryService {
   constructor(
     private readonly sql: Sql,
     private readonly metrics: MetricsService,
+    private readonly orderStatuses: OrderStatuses,
     @Inject(APP_CONFIG) private readonly config: ProductsConfig,
   ) {}
 
@@ -275,41 +277,64 @@ export class InventoryService {
   }
 
   /**
-   * Releases expired reservations, one order per transaction. Rows another transaction holds
-   * (a commit in flight, or another instance's sweeper) are skipped, never waited for.
+   * Releases expired reservations whose checkout is over: the orders service says the order is
+   * CANCELLED or FAILED, or has no such order (`OrderStatuses`). A live checkout keeps its stock
+   * even past the expiry (its renewal may be late, or it runs the original order of steps, which
+   * never renews), and committed stock is never touched. Goes through every expired order in
+   * pages of `batch`, one question to the orders service per page, so live orders at the front
+   * never starve the rest. One order per transaction; rows another transaction holds (a commit in
+   * flight, or another instance's sweeper) are skipped, never waited for.
+   *
+   * Fail safe: when the orders service cannot answer, the call throws and releases nothing more;
+   * releasing without knowing would sell the stock of a live checkout twice. The next tick asks
+   * again.
    */
-  async sweepExpired(batch = 100): Promise<number> {
-    const orders = await this.sql.rows<{ orderId: string }>(
-      `select distinct order_id as "orderId" from reservations
-       where status = 'RESERVED' and expires_at < now() limit $1`,
-      [batch],
-    );
+  async sweepExpired(batch = 100): Promise<{ released: number; kept: number }> {
     let released = 0;
-    for (const { orderId } of orders) {
-      const done = await this.sql.transaction(async (tx) => {
-        const locked = await tx.rows<ReservationRow>(
-          `select ${RESERVATION_COLUMNS} from reservations where order_id = $1
-           order by product_id for update skip locked`,
-          [orderId],
-        );
-        const [all] = await tx.rows<{ n: number }>(
-          `select count(*)::int as n from reservations where order_id = $1`,
-          [orderId],
-        );
-        if (locked.length === 0 || locked.length !== all?.n) return false;
-        const expired = locked.every(
-          (r) => r.status === 'RESERVED' && r.expiresAt.getTime() < Date.now(),
-        );
-        if (!expired) return false;
-        await applyTransition(tx, orderId, locked, 'RELEASED');
-        return true;
-      });
-      if (done) {
-        released++;
-        this.metrics.recordBusinessOperation('inventory.release', 'expired');
+    let kept = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const page = await this.sql.rows<{ orderId: string }>(
+        `select distinct order_id as "orderId" from reservations
+         where status = 'RESERVED' and expires_at < now() and order_id > $1
+         order by order_id limit $2`,
+        [after, batch],
+      );
+      if (page.length === 0) break;
+      after = (page[page.length - 1] as { orderId: string }).orderId;
+      const ids = page.map((row) => row.orderId);
+      const reclaimable = await this.orderStatuses.reclaimable(ids);
+      kept += ids.length - reclaimable.size;
+      for (const orderId of ids.filter((id) => reclaimable.has(id))) {
+        if (await this.releaseExpired(orderId)) {
+          released++;
+          this.metrics.recordBusinessOperation('inventory.release', 'expired');
+        }
       }
+      if (page.length < batch) break;
     }
-    return released;
+    return { released, kept };
+  }
+
+  private releaseExpired(orderId: string): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const locked = await tx.rows<ReservationRow>(
+        `select ${RESERVATION_COLUMNS} from reservations where order_id = $1
+         order by product_id for update skip locked`,
+        [orderId],
+      );
+      const [all] = await tx.rows<{ n: number }>(
+        `select count(*)::int as n from reservations where order_id = $1`,
+        [orderId],
+      );
+      if (locked.length === 0 || locked.length !== all?.n) return false;
+      const expired = locked.every(
+        (r) => r.status === 'RESERVED' && r.expiresAt.getTime() < Date.now(),
+      );
+      if (!expired) return false;
+      await applyTransition(tx, orderId, locked, 'RELEASED');
+      return true;
+    });
   }
 }
 

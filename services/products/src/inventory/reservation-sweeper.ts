@@ -10,9 +10,10 @@ import type { ProductsConfig } from '../config';
 import { InventoryService } from './inventory.service';
 
 /**
- * Safety net: releases reservations whose order never released or committed them (a workflow
- * that died without compensating). Runs every RESERVATION_SWEEP_INTERVAL_MS; never keeps the
- * process alive, and shutdown waits for a sweep in progress.
+ * Safety net: releases expired reservations whose order ended without releasing or committing
+ * them (a checkout that died without compensating), or that no order owns. Runs every
+ * RESERVATION_SWEEP_INTERVAL_MS; never keeps the process alive, and shutdown waits for a sweep in
+ * progress. While the orders service cannot say which orders ended, nothing is released.
  */
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,12 +38,18 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnApplication
     if (this.running) return;
     this.running = this.inventory
       .sweepExpired()
-      .then((released) => {
+      .then(({ released, kept }) => {
         if (released > 0) this.logger.log(`released ${released} expired reservation(s)`);
+        // Expired but its checkout is still running (a renewal late, or the original order of
+        // steps committing after COMPLETED): kept, and worth a look if it lasts.
+        if (kept > 0) this.logger.warn(`kept ${kept} expired reservation(s) of live orders`);
       })
       .catch((error: unknown) => {
         const reason = error instanceof Error ? error.message : String(error);
-        this.logger.warn(`reservation sweep failed (${reason}); retrying at the next tick`);
+        // Includes the orders service not answering: fail safe, nothing was released.
+        this.logger.warn(
+          `reservation sweep failed (${reason}); nothing released, retrying at the next tick`,
+        );
       })
       .finally(() => {
         this.running = undefined;

@@ -5,7 +5,7 @@
 import { loadConfig } from '@commerce/nest-kit';
 import { DataSource } from 'typeorm';
 import { parseArgs } from 'node:util';
-import { productsConfigSchema } from '../config';
+import { productsEnvSchema } from '../config';
 import { runMigrationsLocked } from '@commerce/persistence';
 import { MIGRATION_LOCK, dataSourceOptions } from '../database/database.module';
 import { DEFAULT_CATALOG_SIZE } from './catalog-generator';
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   if (!Number.isSafeInteger(count) || count < 1 || count > 10_000_000) {
     throw new Error(`--count: expected a number between 1 and 10000000, got "${values.count}"`);
   }
-  const config = loadConfig(productsConfigSchema);
+  // Only the database: the seed is a one-off command, not the service (no service account).
+  const config = loadConfig(productsEnvSchema.pick({ DATABASE_URL: true }));
   const dataSource = new DataSource(
     dataSourceOptions({ DATABASE_URL: config.DATABASE_URL, DATABASE_POOL_SIZE: 2 }),
   );

@@ -3,11 +3,17 @@ import type { Env } from '@commerce/nest-kit';
 import { RunningService, ServiceTestApp, type TestTokenIssuer } from '@commerce/testing';
 import { AppModule, productsAppOptions } from '../../src/app.module';
 import { type ProductsConfig, productsConfigSchema } from '../../src/config';
+import { OrdersStandIn } from './orders-stand-in';
 
 export { errorShape, type Reply } from '@commerce/testing';
 
-/** One test file's products service; `start()` may run it more than once on one database. */
+/**
+ * One test file's products service; `start()` may run it more than once on one database. The
+ * orders service the sweeper asks is a stand-in (every order unknown unless a test says otherwise).
+ */
 export class ProductsTestEnvironment extends ServiceTestApp<typeof productsConfigSchema> {
+  readonly orders = new OrdersStandIn();
+
   constructor() {
     super({
       schema: productsConfigSchema,
@@ -22,8 +28,17 @@ export class ProductsTestEnvironment extends ServiceTestApp<typeof productsConfi
     });
   }
 
+  override async setUp(): Promise<void> {
+    await super.setUp();
+    await this.orders.start();
+    this.onTearDown(() => this.orders.stop());
+  }
+
   override async start(env: Env = {}): Promise<RunningProducts> {
-    return new RunningProducts(await super.start(env), this.issuer);
+    return new RunningProducts(
+      await super.start({ ORDERS_URL: this.orders.url, AUTH_URL: this.orders.url, ...env }),
+      this.issuer,
+    );
   }
 }
 
