@@ -145,12 +145,14 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
     const status = await this.state.status(campaignId);
     if (status !== CampaignStatus.COMPLETED) return false;
     const now = new Date();
-    const marked = await this.campaigns
-      .updateOne(
-        { _id: campaignId, status: CampaignStatus.SENDING },
-        { $set: { status: CampaignStatus.COMPLETED, completedAt: now } },
-      )
-      .exec();
+    const marked = await this.state.withStatusLock(campaignId, () =>
+      this.campaigns
+        .updateOne(
+          { _id: campaignId, status: CampaignStatus.SENDING },
+          { $set: { status: CampaignStatus.COMPLETED, completedAt: now } },
+        )
+        .exec(),
+    );
     if (completedNow || marked.modifiedCount > 0) {
       await this.state.expire(campaignId, FINISHED_CAMPAIGN_RETENTION_SECONDS);
     }
@@ -161,15 +163,17 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
     const campaign = await this.acquire(campaignId);
     if (!campaign) return;
     if (campaign.status === CampaignStatus.CREATED) {
-      const started = await this.campaigns
-        .updateOne(
-          { _id: campaignId, status: CampaignStatus.CREATED },
-          { $set: { status: CampaignStatus.FANNING_OUT } },
-        )
-        .exec();
-      if (started.modifiedCount > 0) {
-        await this.state.setStatus(campaignId, CampaignStatus.FANNING_OUT);
-      }
+      await this.state.withStatusLock(campaignId, async () => {
+        const started = await this.campaigns
+          .updateOne(
+            { _id: campaignId, status: CampaignStatus.CREATED },
+            { $set: { status: CampaignStatus.FANNING_OUT } },
+          )
+          .exec();
+        if (started.modifiedCount > 0) {
+          await this.state.setStatus(campaignId, CampaignStatus.FANNING_OUT);
+        }
+      });
     }
     // A pipeline of three steps: read (auth's page and the suppression check), add (`addBulk`),
     // save (cursor and counts). The next page is read while pages are added, ADDS_IN_FLIGHT
@@ -295,25 +299,27 @@ export class CampaignFanout implements OnApplicationBootstrap, OnApplicationShut
   /** Everyone is enqueued: SENDING (unless paused or cancelled meanwhile), lease released. */
   private async finish(campaign: CampaignDocument): Promise<void> {
     const id = campaign._id;
-    const sending = await this.campaigns
-      .updateOne(
-        { _id: id, status: CampaignStatus.FANNING_OUT },
-        { $set: { status: CampaignStatus.SENDING } },
-      )
-      .exec();
-    if (sending.modifiedCount > 0) {
-      // Read back: an admin's pause or cancel may have raced this update (see CampaignsService).
-      const now = await this.campaigns.findById(id).select({ status: 1 }).lean().exec();
-      await this.state.setStatus(id, now?.status ?? CampaignStatus.SENDING);
-    } else {
-      // Paused during the fan-out: resume to SENDING from now on.
-      await this.campaigns
+    // Under the status lock: an operator's pause or cancel is judged before or after this move,
+    // never in the middle of it.
+    await this.state.withStatusLock(id, async () => {
+      const sending = await this.campaigns
         .updateOne(
-          { _id: id, status: CampaignStatus.PAUSED },
-          { $set: { resumeTo: CampaignStatus.SENDING } },
+          { _id: id, status: CampaignStatus.FANNING_OUT },
+          { $set: { status: CampaignStatus.SENDING } },
         )
         .exec();
-    }
+      if (sending.modifiedCount > 0) {
+        await this.state.setStatus(id, CampaignStatus.SENDING);
+      } else {
+        // Paused during the fan-out: resume to SENDING from now on.
+        await this.campaigns
+          .updateOne(
+            { _id: id, status: CampaignStatus.PAUSED },
+            { $set: { resumeTo: CampaignStatus.SENDING } },
+          )
+          .exec();
+      }
+    });
     await this.settle(id, campaign.total);
     await this.campaigns
       .updateOne(

@@ -12,6 +12,8 @@ export function campaignKeys(prefix: string, campaignId: string) {
   return {
     /** String: the campaign status, written by the API on every change. */
     status: `${base}:status`,
+    /** String: the holder's token while a status change is made (CampaignState.withStatusLock). */
+    statusLock: `${base}:status-lock`,
     /** Hash userId -> delivery state of that recipient (see CampaignDeliveryStore). */
     recipients: `${base}:recipients`,
     /** Hash of counters: sent, failed, suppressed, cancelled, unconfirmed, total (when known). */

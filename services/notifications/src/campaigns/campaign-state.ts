@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type CampaignFailure, CampaignStatus } from '@commerce/contracts';
 import { InjectConfig, type RedisScript, redisScript } from '@commerce/nest-kit';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
@@ -36,6 +38,14 @@ const SETTLE = `${CAMPAIGN_COMPLETE_LUA}
 if ARGV[1] ~= '' then redis.call('HSET', KEYS[1], 'total', ARGV[1]) end
 return complete(KEYS[2], KEYS[1])`;
 
+// Deletes the status lock only if the caller still holds it. KEYS: lock. ARGV: token.
+const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** How long a status lock lives if its holder dies, and how long a caller waits for it. */
+const STATUS_LOCK_MS = 10_000;
+const STATUS_LOCK_WAIT_MS = 5_000;
+
 /**
  * The API's side of a campaign's Redis state: the status key the campaign processor checks per
  * job, suppression at fan-out, the counters and failures the processor keeps, completion.
@@ -46,6 +56,7 @@ export class CampaignState implements OnApplicationShutdown {
   private readonly prefix: string;
   private readonly markSuppressedScript: RedisScript;
   private readonly settleScript: RedisScript;
+  private readonly unlockScript: RedisScript;
 
   constructor(@InjectConfig() config: NotificationsConfig) {
     this.prefix = config.QUEUE_PREFIX;
@@ -57,6 +68,33 @@ export class CampaignState implements OnApplicationShutdown {
     this.redis.on('error', () => undefined); // callers see the failures
     this.markSuppressedScript = redisScript(this.redis, 'campaignMarkSuppressed', MARK_SUPPRESSED);
     this.settleScript = redisScript(this.redis, 'campaignSettle', SETTLE);
+    this.unlockScript = redisScript(this.redis, 'campaignStatusUnlock', UNLOCK);
+  }
+
+  /**
+   * Runs `change` holding the campaign's status lock, so an operator's pause, resume or cancel
+   * and the fan-out's own moves (CREATED -> FANNING_OUT -> SENDING -> COMPLETED) never interleave
+   * their read, check and write of the status in MongoDB. FerretDB v1's conditional updates are
+   * not atomic against each other (several racers win one document, DESIGN.md §3), so without it
+   * both writes can land and the later one silently undoes the other: a pause lost to the fan-out
+   * finishing at that moment. On a real MongoDB the lock is redundant and harmless. A holder that
+   * dies leaves it to expire after STATUS_LOCK_MS.
+   */
+  async withStatusLock<T>(campaignId: string, change: () => Promise<T>): Promise<T> {
+    const key = this.keys(campaignId).statusLock;
+    const token = randomUUID();
+    const deadline = Date.now() + STATUS_LOCK_WAIT_MS;
+    while ((await this.redis.set(key, token, 'PX', STATUS_LOCK_MS, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) {
+        throw new Error(`campaign ${campaignId}: its status is being changed; try again`);
+      }
+      await sleep(20);
+    }
+    try {
+      return await change();
+    } finally {
+      await this.unlockScript([key], [token]).catch(() => undefined);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -130,32 +130,34 @@ export class CampaignsService {
     return { items, total, page, limit };
   }
 
-  /** Pause, resume or cancel; 409 CAMPAIGN_STATE when the status does not allow it. */
-  async act(id: string, action: CampaignAction, attempt = 1): Promise<CampaignDto> {
-    const doc = await this.find(id);
-    const allowed: readonly CampaignStatus[] = TRANSITIONS[action];
-    if (!allowed.includes(doc.status)) throw notAllowed(action, doc.status);
-    const target = targetOf(action, doc);
-    const changed = await this.campaigns
-      .updateOne(
-        { _id: id, status: doc.status },
-        {
-          $set: {
-            status: target,
-            resumeTo: action === 'pause' ? doc.status : null,
-            ...(action === 'cancel' ? { fanoutOwner: null, fanoutLeaseUntil: null } : {}),
+  /**
+   * Pause, resume or cancel; 409 CAMPAIGN_STATE when the status does not allow it. The status is
+   * read, judged and written under the campaign's status lock, so the answer is the status that
+   * stands (see CampaignState.withStatusLock).
+   */
+  async act(id: string, action: CampaignAction): Promise<CampaignDto> {
+    const doc = await this.state.withStatusLock(id, async () => {
+      const current = await this.find(id);
+      const allowed: readonly CampaignStatus[] = TRANSITIONS[action];
+      if (!allowed.includes(current.status)) throw notAllowed(action, current.status);
+      const target = targetOf(action, current);
+      const changed = await this.campaigns
+        .updateOne(
+          { _id: id, status: current.status },
+          {
+            $set: {
+              status: target,
+              resumeTo: action === 'pause' ? current.status : null,
+              ...(action === 'cancel' ? { fanoutOwner: null, fanoutLeaseUntil: null } : {}),
+            },
           },
-        },
-      )
-      .exec();
-    // Changed meanwhile (the fan-out finished, another admin acted): judge again. FerretDB's
-    // conditional updates are not atomic against a concurrent one, so read the result back too.
-    const after = changed.modifiedCount > 0 ? await this.find(id) : undefined;
-    if (after?.status !== target) {
-      if (attempt >= 3) throw new Error(`campaign ${id}: ${action} kept racing other changes`);
-      return this.act(id, action, attempt + 1);
-    }
-    await this.state.setStatus(id, target);
+        )
+        .exec();
+      // Only the campaign processor completes a campaign without the lock: then it is over.
+      if (changed.modifiedCount === 0) throw notAllowed(action, (await this.find(id)).status);
+      await this.state.setStatus(id, target);
+      return current;
+    });
     if (action === 'cancel') {
       await this.state.expire(id, FINISHED_CAMPAIGN_RETENTION_SECONDS);
     }
