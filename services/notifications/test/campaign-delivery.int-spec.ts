@@ -8,7 +8,7 @@ import { CAMPAIGNS_COLLECTION, type CampaignDocument } from '../src/campaigns/ca
 import { campaignJobId } from '../src/campaigns/campaign-job-id';
 import { campaignKeys, campaignSuppressionKey } from '../src/campaigns/campaign-keys';
 import { CampaignProcessor } from '../src/campaigns/campaign.processor';
-import { DeliveryTestEnvironment, waitUntil } from './support/delivery-env';
+import { DeliveryTestEnvironment, eventually } from './support/delivery-env';
 import { buildNotifications } from './support/processors-process';
 
 interface Seeded {
@@ -112,7 +112,7 @@ describe('campaign email processor', () => {
     };
   };
   const finished = (id: string, total: number, timeoutMs = 60_000) =>
-    waitUntil(
+    eventually(
       'every recipient to be done',
       async () => {
         const c = await counters(id);
@@ -182,7 +182,7 @@ describe('campaign email processor', () => {
       CAMPAIGN_PAUSE_RECHECK_MS: '200',
       CAMPAIGN_PAUSE_RECHECK_MAX_MS: '1000',
     });
-    await waitUntil('some emails', async () => (await counters(campaign.id)).sent >= 20, 20_000);
+    await eventually('some emails', async () => (await counters(campaign.id)).sent >= 20, 20_000);
     const status = campaignKeys(env.prefix, campaign.id).status;
     await redis.set(status, CampaignStatus.PAUSED);
     await sleep(500); // jobs that had claimed before the pause finish
@@ -203,7 +203,7 @@ describe('campaign email processor', () => {
     const campaign = await seed('cancel', 50);
     await redis.set(campaignKeys(env.prefix, campaign.id).status, CampaignStatus.CANCELLED);
     const running = await env.startInProcess(extraEnv);
-    await waitUntil(
+    await eventually(
       'every job to end as cancelled',
       async () =>
         Number(await redis.hget(campaignKeys(env.prefix, campaign.id).counters, 'cancelled')) ===
@@ -217,7 +217,7 @@ describe('campaign email processor', () => {
     const campaign = await seed('kill', 1000);
     const fast = { ...extraEnv, CAMPAIGN_CONCURRENCY: '20' };
     const first = await env.spawnProcessors(fast);
-    await waitUntil(
+    await eventually(
       'half the emails',
       async () => (await counters(campaign.id)).sent >= 400,
       60_000,

@@ -10,7 +10,7 @@ import { campaignKeys, campaignSuppressionKey } from '../src/campaigns/campaign-
 import { campaignJobId } from '../src/campaigns/campaign-job-id';
 import { unsubscribeToken } from '../src/campaigns/unsubscribe-token';
 import { AuthStandIn } from './support/auth-stand-in';
-import { NotificationsTestEnvironment, errorShape, waitUntil } from './support/notifications-app';
+import { NotificationsTestEnvironment, errorShape, eventually } from './support/notifications-app';
 import { buildNotifications, startProcessors } from './support/processors-process';
 
 interface CampaignBody {
@@ -81,7 +81,7 @@ describe('notifications: campaigns', () => {
   const get = (id: string) =>
     env.request<CampaignBody>('GET', `/admin/campaigns/${id}`, { token: admin });
   const fannedOut = (id: string) =>
-    waitUntil(`campaign ${id} to be fanned out`, async () => {
+    eventually(`campaign ${id} to be fanned out`, async () => {
       const { body } = await get(id);
       return body.fanoutDone && body.status !== 'FANNING_OUT' ? body : undefined;
     });
@@ -271,7 +271,7 @@ describe('notifications: campaigns', () => {
       const ids = auth.users.slice(5, 15).map((u) => u.id);
       const res = await create({ audience: { userIds: ids }, subject: 'Hello {{name}}' });
       expect(res.status).toBe(202);
-      const done = await waitUntil(
+      const done = await eventually(
         'the campaign to complete',
         async () => {
           const { body } = await get(res.body.id);

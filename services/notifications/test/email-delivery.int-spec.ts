@@ -5,7 +5,7 @@ import {
   DeliveryTestEnvironment,
   EmailClaimStage,
   type RunningProcessors,
-  waitUntil,
+  eventually,
 } from './support/delivery-env';
 
 describe('email processor (real Redis, FerretDB and mailpit)', () => {
@@ -53,7 +53,7 @@ describe('email processor (real Redis, FerretDB and mailpit)', () => {
       attempts: 1,
     });
     const jobId = await env.enqueue(doc);
-    const job = await waitUntil('the job to complete', async () => {
+    const job = await eventually('the job to complete', async () => {
       const found = await env.queue.getJob(jobId);
       return (await found?.isCompleted()) ? found : undefined;
     });
@@ -69,7 +69,7 @@ describe('email processor (real Redis, FerretDB and mailpit)', () => {
     );
     await env.settled(doc._id);
     // Let every duplicate job finish before counting.
-    await waitUntil('all duplicate jobs to finish', async () => {
+    await eventually('all duplicate jobs to finish', async () => {
       const counts = await env.queue.getJobCounts('wait', 'active', 'delayed');
       return (counts.wait ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
     });
@@ -137,7 +137,7 @@ describe('email processor (real Redis, FerretDB and mailpit)', () => {
     const doc = await env.createNotification({ attempts: 1 });
     await env.createClaim(doc, { stage: EmailClaimStage.SENDING, claimedAt });
     const jobId = await env.enqueue(doc);
-    await waitUntil('the job to be deferred', async () =>
+    await eventually('the job to be deferred', async () =>
       (await env.queue.getJob(jobId))?.isDelayed(),
     );
     expect(await env.find(doc._id)).toMatchObject({ status: NotificationStatus.QUEUED });
@@ -182,7 +182,7 @@ describe('email processor against a failing SMTP server', () => {
       attempts: 1,
       lastError: expect.stringContaining('550'),
     });
-    const job = await waitUntil('the job to fail', async () => {
+    const job = await eventually('the job to fail', async () => {
       const found = await env.queue.getJob(jobId);
       return (await found?.isFailed()) ? found : undefined;
     });
@@ -236,7 +236,7 @@ describe('email processor running late', () => {
     });
     const doc = await env.createNotification();
     await env.enqueue(doc);
-    await waitUntil('the conversation to be held', () => env.proxy.held === 1);
+    await eventually('the conversation to be held', () => env.proxy.held === 1);
     // Let the go-ahead through only after three quarters of the lease: too late to hand over.
     await new Promise((r) => setTimeout(r, 500));
     env.proxy.mode = 'pass';
@@ -266,7 +266,7 @@ describe('email processor shutdown', () => {
     });
     const docs = await Promise.all([1, 2, 3].map(() => env.createNotification()));
     for (const doc of docs) await env.enqueue(doc);
-    await waitUntil('one conversation to be held', () => env.proxy.held === 1);
+    await eventually('one conversation to be held', () => env.proxy.held === 1);
 
     const stopping = env.stop(processors);
     // Let the held message go: the active job completes during the grace time.
@@ -299,7 +299,7 @@ describe('email processor shutdown', () => {
     });
     const doc = await env.createNotification();
     await env.enqueue(doc);
-    await waitUntil('the conversation to be held', () => env.proxy.held === 1);
+    await eventually('the conversation to be held', () => env.proxy.held === 1);
     await env.stop(processors);
 
     const after = await env.find(doc._id);

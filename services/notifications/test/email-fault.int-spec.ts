@@ -1,6 +1,6 @@
 import { NotificationStatus } from '@commerce/contracts';
 import type { NotificationDocument } from '../src/notifications/notification.schema';
-import { DeliveryTestEnvironment, waitUntil } from './support/delivery-env';
+import { DeliveryTestEnvironment, eventually } from './support/delivery-env';
 import { buildNotifications } from './support/processors-process';
 
 /**
@@ -32,7 +32,7 @@ describe('email processors killed with SIGKILL', () => {
   }
 
   async function allSettled(docs: NotificationDocument[]): Promise<NotificationDocument[]> {
-    return waitUntil(
+    return eventually(
       'every notification to leave QUEUED',
       async () => {
         const found = await env.notifications
@@ -55,7 +55,7 @@ describe('email processors killed with SIGKILL', () => {
   it('delivers 40 emails exactly once across a kill -9 at a random point of the run', async () => {
     const docs = await queueEmails(40, 'random');
     const first = await env.spawnProcessors(fast);
-    await waitUntil(
+    await eventually(
       'some emails to arrive',
       async () => (await env.mailCounts()).size >= 10,
       20_000,
@@ -103,7 +103,7 @@ describe('email processors killed with SIGKILL', () => {
     env.proxy.mode = mode;
     const docs = await queueEmails(8, label);
     const first = await env.spawnProcessors({ ...fast, SMTP_URL: env.proxy.url });
-    await waitUntil(`four conversations held (${mode})`, () => env.proxy.held === 4);
+    await eventually(`four conversations held (${mode})`, () => env.proxy.held === 4);
     first.process.kill('SIGKILL');
     await first.exited;
 

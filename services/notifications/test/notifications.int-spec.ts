@@ -7,7 +7,7 @@ import {
   NotificationsTestEnvironment,
   ORDER_DATA,
   errorShape,
-  waitUntil,
+  eventually,
 } from './support/notifications-app';
 import { buildNotifications, startProcessors } from './support/processors-process';
 
@@ -351,7 +351,7 @@ describe('email delivery through the queue processors', () => {
     expect([first, ...more].map((r) => r.body.id)).toEqual(Array(11).fill(first.body.id));
 
     processors = await startProcessors({ MONGO_URL: env.mongoUrl, QUEUE_PREFIX: env.prefix });
-    const sent = await waitUntil('the notification to be SENT', async () => {
+    const sent = await eventually('the notification to be SENT', async () => {
       const doc = await env.find(first.body.id);
       return doc?.status === NotificationStatus.SENT ? doc : undefined;
     });

@@ -5,7 +5,7 @@ import { testEndpoints } from '@commerce/testing';
 import { emailJobId } from '../src/channels/email-job-id';
 import { EmailQueue } from '../src/channels/email-queue';
 import { RequeueSweeper } from '../src/notifications/requeue-sweeper';
-import { NotificationsTestEnvironment, waitUntil } from './support/notifications-app';
+import { NotificationsTestEnvironment, eventually } from './support/notifications-app';
 
 /** No message is lost between storing a notification and handing it to the queue. */
 describe('handing QUEUED notifications over again', () => {
@@ -87,7 +87,7 @@ describe('handing QUEUED notifications over again', () => {
     );
     try {
       for (const key of [retryKey, giveUpKey]) {
-        await waitUntil(`job ${key} to fail`, async () =>
+        await eventually(`job ${key} to fail`, async () =>
           (await env.queue.getJob(emailJobId(key)))?.isFailed(),
         );
       }

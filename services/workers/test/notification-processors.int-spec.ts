@@ -9,7 +9,7 @@ import {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { hostname } from 'node:os';
-import { startWorkersApp, waitUntil } from './support/workers-env';
+import { startWorkersApp, eventually } from './support/workers-env';
 
 // The workers host composes the notifications context's processors (their behaviour is tested in
 // services/notifications/test): they run here on the host's config and report in its /health.
@@ -44,7 +44,7 @@ describe('workers host: the notifications processors', () => {
 
   it('works on the email and campaign-email queues, one worker each in this process', async () => {
     for (const queue of queues) {
-      const workers = await waitUntil(`a worker on ${queue.name}`, async () => {
+      const workers = await eventually(`a worker on ${queue.name}`, async () => {
         const found = await queue.getWorkers();
         return found.length > 0 ? found : undefined;
       });

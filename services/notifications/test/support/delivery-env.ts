@@ -29,7 +29,7 @@ import {
   type NotificationProcessorsConfig,
   notificationProcessorsConfigSchema,
 } from '../../src/processors/processors.config';
-import { waitUntil } from './notifications-app';
+import { eventually } from './notifications-app';
 import { startProcessors } from './processors-process';
 import { SmtpProxy } from './smtp-proxy';
 
@@ -221,7 +221,7 @@ export class DeliveryTestEnvironment {
 
   /** Waits until the notification has left QUEUED, and returns it. */
   settled(id: string, timeoutMs = 15_000): Promise<NotificationDocument> {
-    return waitUntil(
+    return eventually(
       `notification ${id} to leave QUEUED`,
       async () => {
         const doc = await this.find(id);
@@ -241,4 +241,4 @@ export class DeliveryTestEnvironment {
   }
 }
 
-export { EmailClaimStage, waitUntil };
+export { EmailClaimStage, eventually };

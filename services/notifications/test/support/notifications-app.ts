@@ -4,7 +4,6 @@ import { MailSink, TestTokenIssuer, testEndpoints, uniqueName } from '@commerce/
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Collection, type Connection } from 'mongoose';
 import { AppModule, notificationsAppOptions } from '../../src/app.module';
 import { type NotificationsConfig, notificationsConfigSchema } from '../../src/config';
@@ -54,22 +53,7 @@ export const ORDER_DATA = {
   ],
 };
 
-/** Polls `check` every `intervalMs` until it returns something other than undefined/false. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 15_000,
-  intervalMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
+export { eventually } from '@commerce/testing';
 
 /**
  * One test file's notifications service: its own MongoDB database and BullMQ prefix on the real
