@@ -26,7 +26,10 @@ require_engine() {
 # Builds in the host's network namespace: the build steps that fetch packages (npm ci, apt) then
 # resolve registries exactly as the host does. Classic builder: no BuildKit features are used.
 docker_build() {
-  DOCKER_BUILDKIT=0 docker build --network host "$@"
+  # (The classic builder's deprecation notice is dropped from stderr; errors still pass.)
+  DOCKER_BUILDKIT=0 docker build --network host "$@" \
+    2> >(grep -v -e '^DEPRECATED: The legacy builder' -e 'BuildKit is currently disabled' \
+      -e '^ *environment-variable\.$' -e '^$' >&2)
 }
 
 # The deployable images, one per app package: name, package dir, port (deploy/apps.tsv).
