@@ -12,6 +12,9 @@ cd "$repo"
 t0=$SECONDS
 phase() { printf '[containers] %s (%ss)\n' "$*" "$((SECONDS - t0))"; }
 
+# A dockerd this run starts is stopped at the end; one that was running already is left alone.
+engine_started_here=0
+docker info >/dev/null 2>&1 || engine_started_here=1
 bash deploy/images/engine.sh start
 bash deploy/images/bases.sh
 bash deploy/images/standins.sh
@@ -49,6 +52,7 @@ teardown() {
       echo "[containers] last log lines of every service: $work/logs.txt"; fi
     "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
     phase "torn down"
+    if ((engine_started_here)); then bash deploy/images/engine.sh stop; fi
   fi
   exit "$rc"
 }
