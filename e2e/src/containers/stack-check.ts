@@ -114,21 +114,20 @@ async function allHealthy(): Promise<void> {
   });
 }
 
+/** The admin tools' `temporal` CLI (in its container) with JSON output. */
+function temporalCli(...args: string[]): Promise<string> {
+  return compose('exec', '-T', 'temporal-admin-tools', 'temporal', ...args, '--output', 'json');
+}
+
 /** Distinct pollers of the activity side of a task queue, from the admin tools' CLI. */
 async function activityPollers(taskQueue: string): Promise<string[]> {
-  const out = await compose(
-    'exec',
-    '-T',
-    'temporal-admin-tools',
-    'temporal',
+  const out = await temporalCli(
     'task-queue',
     'describe',
     '--task-queue',
     taskQueue,
     '--task-queue-type',
     'activity',
-    '--output',
-    'json',
   );
   const identities = new Set<string>();
   const walk = (value: unknown): void => {
@@ -148,18 +147,7 @@ async function lastAttempt(
   orderId: string,
   activity: string,
 ): Promise<{ attempt: number; host: string } | undefined> {
-  const out = await compose(
-    'exec',
-    '-T',
-    'temporal-admin-tools',
-    'temporal',
-    'workflow',
-    'show',
-    '--workflow-id',
-    checkoutWorkflowId(orderId),
-    '--output',
-    'json',
-  );
+  const out = await temporalCli('workflow', 'show', '--workflow-id', checkoutWorkflowId(orderId));
   interface HistoryEvent {
     eventId: string;
     activityTaskScheduledEventAttributes?: { activityType: { name: string } };
@@ -184,17 +172,11 @@ async function lastAttempt(
 
 /** The container hostname of the worker running the checkout's charge activity, if any. */
 async function chargeRunningOn(orderId: string): Promise<string | undefined> {
-  const out = await compose(
-    'exec',
-    '-T',
-    'temporal-admin-tools',
-    'temporal',
+  const out = await temporalCli(
     'workflow',
     'describe',
     '--workflow-id',
     checkoutWorkflowId(orderId),
-    '--output',
-    'json',
   );
   const described = JSON.parse(out) as {
     pendingActivities?: { state?: string; lastWorkerIdentity?: string }[];
@@ -301,13 +283,6 @@ async function main(): Promise<void> {
     return `order ${orderId} COMPLETED`;
   });
 
-  await check('a declined card fails the order', async () => {
-    const { shopper, orderId } = await placeOrder(call, product.id, 'pm_card_chargeDeclined');
-    const order = await waitForOrder(call, shopper.token, orderId, undefined, 180_000);
-    if (order.status !== 'FAILED') throw new Error(`order is ${order.status}`);
-    return `order ${orderId} FAILED (${order.failureReason ?? 'no reason'})`;
-  });
-
   await check('payments-worker scaled to 3 shows three pollers', async () => {
     await compose(
       'up',
@@ -375,6 +350,14 @@ async function main(): Promise<void> {
     );
   });
 
+  // After the kill: the failure is then counted by a worker that is still scraped.
+  await check('a declined card fails the order', async () => {
+    const { shopper, orderId } = await placeOrder(call, product.id, 'pm_card_chargeDeclined');
+    const order = await waitForOrder(call, shopper.token, orderId, undefined, 180_000);
+    if (order.status !== 'FAILED') throw new Error(`order is ${order.status}`);
+    return `order ${orderId} FAILED (${order.failureReason ?? 'no reason'})`;
+  });
+
   await check("every Grafana panel's PromQL returns data", async () => {
     const dashboard = JSON.parse(
       readFileSync(join(REPO, 'deploy/grafana/dashboards/commerce-checkout.json'), 'utf8'),
@@ -382,13 +365,36 @@ async function main(): Promise<void> {
     const exprs = dashboard.panels.flatMap((p) =>
       p.targets.map((t) => ({ panel: p.title, expr: t.expr })),
     );
+    let missing: string[] = [];
     const empty = await until('data for every panel', 120_000, async () => {
-      const missing: string[] = [];
+      missing = [];
       for (const { panel, expr } of exprs) if ((await promQuery(expr)) === 0) missing.push(panel);
-      return missing.length === 0 ? [] : (log(`no data yet: ${missing.join('; ')}`), undefined);
-    }).catch((error: unknown) => [String(error)]);
+      return missing.length === 0 ? [] : undefined;
+    }).catch(() => missing.map((panel) => `no data for "${panel}"`));
     if (empty.length > 0) throw new Error(empty.join('; '));
     return `${exprs.length} queries of ${dashboard.panels.length} panels return series`;
+  });
+
+  await check('a payments worker stops gracefully on SIGTERM within its grace period', async () => {
+    const { stdout: running } = await run('docker', [
+      'ps',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--filter',
+      'label=com.docker.compose.service=payments-worker',
+    ]);
+    const [id] = running.split('\n').filter(Boolean);
+    if (!id) throw new Error('no payments-worker container left');
+    const started = Date.now();
+    // docker stop: SIGTERM (the image's STOPSIGNAL), SIGKILL only after the 75 s grace period.
+    await run('docker', ['stop', '--time', '75', id]);
+    const seconds = (Date.now() - started) / 1000;
+    const { stdout } = await run('docker', ['inspect', '-f', '{{.State.ExitCode}}', id]);
+    if (stdout.trim() !== '0' || seconds >= 75) {
+      throw new Error(`exit code ${stdout.trim()} after ${seconds.toFixed(1)} s`);
+    }
+    return `exit code 0 after ${seconds.toFixed(1)} s`;
   });
 
   const failed = results.filter((r) => !r.ok).length;
