@@ -170,8 +170,10 @@ async function lastAttempt(
   return started && { attempt: started.attempt, host: started.identity.split('@')[1] ?? '' };
 }
 
-/** The container hostname of the worker running the checkout's charge activity, if any. */
-async function chargeRunningOn(orderId: string): Promise<string | undefined> {
+/** The payments activity of the checkout that a worker is running now, and that worker's host. */
+async function paymentRunningOn(
+  orderId: string,
+): Promise<{ host: string; activity: string } | undefined> {
   const out = await temporalCli(
     'workflow',
     'describe',
@@ -179,13 +181,19 @@ async function chargeRunningOn(orderId: string): Promise<string | undefined> {
     checkoutWorkflowId(orderId),
   );
   const described = JSON.parse(out) as {
-    pendingActivities?: { state?: string; lastWorkerIdentity?: string }[];
+    pendingActivities?: {
+      activityType?: { name?: string };
+      state?: string;
+      lastWorkerIdentity?: string;
+    }[];
   };
   const running = described.pendingActivities?.find(
     (a) => a.state === 'PENDING_ACTIVITY_STATE_STARTED' && a.lastWorkerIdentity,
   );
   // The SDK's default identity is <pid>@<hostname>; a container's hostname is its short id.
-  return running?.lastWorkerIdentity?.split('@')[1];
+  const host = running?.lastWorkerIdentity?.split('@')[1];
+  const activity = running?.activityType?.name;
+  return host && activity ? { host, activity } : undefined;
 }
 
 /**
@@ -305,50 +313,60 @@ async function main(): Promise<void> {
     return `temporal task-queue describe --task-queue payments: ${ids.length} containers, pollers ${pollers.join(', ')}`;
   });
 
-  await check('the payments worker running a charge is killed, every order completes', async () => {
-    const ids = (await compose('ps', '-q', 'payments-worker')).split('\n').filter(Boolean);
-    if (ids.length !== 3)
-      throw new Error(`expected 3 payments-worker containers, found ${ids.length}`);
-    // Every provider call takes 3 s, so charges are surely in flight when the worker dies.
-    await providerDelay(ids[0]!, 3000);
-    const orders = await Promise.all(
-      Array.from({ length: 12 }, () => placeOrder(call, product.id)),
-    );
-    const victim = await until('a charge running on a payments worker', 60_000, async () => {
-      for (const { orderId } of orders) {
-        const host = await chargeRunningOn(orderId);
-        const id = host && ids.find((i) => i.startsWith(host));
-        if (id) return { id, orderId };
-      }
-      return undefined;
-    });
-    await run('docker', ['kill', '--signal', 'KILL', victim.id]);
-    log(
-      `killed payments-worker ${victim.id.slice(0, 12)} (SIGKILL) while it charged order ` +
-        `${victim.orderId}, ${orders.length} orders in flight`,
-    );
-    const survivor = ids.find((i) => i !== victim.id)!;
-    const settled = await Promise.all(
-      orders.map(({ shopper, orderId }) =>
-        waitForOrder(call, shopper.token, orderId, undefined, 240_000),
-      ),
-    );
-    await providerDelay(survivor, 0);
-    const notCompleted = settled.filter((o) => o.status !== 'COMPLETED');
-    if (notCompleted.length > 0) {
-      throw new Error(
-        `not completed: ${notCompleted.map((o) => `${o.id}=${o.status}`).join(', ')}`,
+  await check(
+    'the payments worker running a payment call is killed, every order completes',
+    async () => {
+      const ids = (await compose('ps', '-q', 'payments-worker')).split('\n').filter(Boolean);
+      if (ids.length !== 3)
+        throw new Error(`expected 3 payments-worker containers, found ${ids.length}`);
+      // Every provider call takes 8 s: the payment call found running is surely still running when its
+      // worker dies (finding it takes a few `temporal workflow describe` calls).
+      await providerDelay(ids[0]!, 8000);
+      const orders = await Promise.all(
+        Array.from({ length: 12 }, () => placeOrder(call, product.id)),
       );
-    }
-    const retry = await lastAttempt(victim.orderId, 'authorizePayment');
-    if (!retry || retry.attempt < 2 || victim.id.startsWith(retry.host)) {
-      throw new Error(`the killed charge was not retried elsewhere: ${JSON.stringify(retry)}`);
-    }
-    return (
-      `${settled.length}/${orders.length} orders COMPLETED; the killed charge ran again ` +
-      `(attempt ${retry.attempt}) on ${retry.host}`
-    );
-  });
+      const victim = await until(
+        'a payment call running on a payments worker',
+        60_000,
+        async () => {
+          for (const { orderId } of orders) {
+            const running = await paymentRunningOn(orderId);
+            const id = running && ids.find((i) => i.startsWith(running.host));
+            if (id) return { id, orderId, activity: running.activity };
+          }
+          return undefined;
+        },
+      );
+      await run('docker', ['kill', '--signal', 'KILL', victim.id]);
+      log(
+        `killed payments-worker ${victim.id.slice(0, 12)} (SIGKILL) while it ran ${victim.activity} of order ` +
+          `${victim.orderId}, ${orders.length} orders in flight`,
+      );
+      const survivor = ids.find((i) => i !== victim.id)!;
+      const settled = await Promise.all(
+        orders.map(({ shopper, orderId }) =>
+          waitForOrder(call, shopper.token, orderId, undefined, 240_000),
+        ),
+      );
+      await providerDelay(survivor, 0);
+      const notCompleted = settled.filter((o) => o.status !== 'COMPLETED');
+      if (notCompleted.length > 0) {
+        throw new Error(
+          `not completed: ${notCompleted.map((o) => `${o.id}=${o.status}`).join(', ')}`,
+        );
+      }
+      const retry = await lastAttempt(victim.orderId, victim.activity);
+      if (!retry || retry.attempt < 2 || victim.id.startsWith(retry.host)) {
+        throw new Error(
+          `the killed ${victim.activity} was not retried elsewhere: ${JSON.stringify(retry)}`,
+        );
+      }
+      return (
+        `${settled.length}/${orders.length} orders COMPLETED; the killed ${victim.activity} ran again ` +
+        `(attempt ${retry.attempt}) on ${retry.host}`
+      );
+    },
+  );
 
   // After the kill: the failure is then counted by a worker that is still scraped.
   await check('a declined card fails the order', async () => {
