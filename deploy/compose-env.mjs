@@ -16,6 +16,7 @@ const lines = [
   `ACTIVITIES_CLIENT_SECRET=${secret()}`,
   `PAYMENTS_CLIENT_SECRET=${secret()}`,
   `NOTIFICATIONS_CLIENT_SECRET=${secret()}`,
+  `PRODUCTS_CLIENT_SECRET=${secret()}`,
   `CAMPAIGN_UNSUBSCRIBE_SECRET=${secret()}`,
   `GRAFANA_ADMIN_PASSWORD=${secret()}`,
   '# Stripe: your secret key and the signing secret of your webhook endpoint (stripe-mock accepts any).',
