@@ -1,8 +1,8 @@
 import { StandInServer, json } from '@commerce/testing';
 
 /**
- * Stands in for the orders service's `POST /internal/orders/statuses` and the auth service's
- * `POST /auth/token`, for tests of the products side of the sweeper: which expired reservations
+ * Stands in for the orders service's `POST /internal/orders/statuses` (the products account's
+ * token comes from the environment's TestTokenIssuer), for tests of the products side of the sweeper: which expired reservations
  * it releases given what the orders service answers (live, ended, unknown, or no answer at all).
  * The route itself is tested against the real orders service in
  * services/orders/test/orders.int-spec.ts.
@@ -19,14 +19,6 @@ export class OrdersStandIn extends StandInServer {
 
   constructor() {
     super();
-    this.on('POST', '/auth/token', (_req, res, body) => {
-      const { clientId } = parse(body);
-      json(res, 200, {
-        accessToken: `token-of-${clientId ?? ''}`,
-        expiresIn: 900,
-        tokenType: 'Bearer',
-      });
-    });
     this.on('POST', '/internal/orders/statuses', (req, res, body) => {
       const { ids = [] } = parse(body);
       this.asked.push(ids);
@@ -41,6 +33,6 @@ export class OrdersStandIn extends StandInServer {
   }
 }
 
-function parse(body: Buffer): { ids?: string[]; clientId?: string } {
-  return JSON.parse(body.toString('utf8') || '{}') as { ids?: string[]; clientId?: string };
+function parse(body: Buffer): { ids?: string[] } {
+  return JSON.parse(body.toString('utf8') || '{}') as { ids?: string[] };
 }

@@ -7,6 +7,8 @@ import { OrdersStandIn } from './orders-stand-in';
 
 export { errorShape, type Reply } from '@commerce/testing';
 
+const PRODUCTS_SECRET = 'products-test-secret';
+
 /**
  * One test file's products service; `start()` may run it more than once on one database. The
  * orders service the sweeper asks is a stand-in (every order unknown unless a test says otherwise).
@@ -32,11 +34,18 @@ export class ProductsTestEnvironment extends ServiceTestApp<typeof productsConfi
     await super.setUp();
     await this.orders.start();
     this.onTearDown(() => this.orders.stop());
+    // The sweeper's service account; its tokens come from the issuer, as auth's would.
+    this.issuer.clients.set('products', PRODUCTS_SECRET);
   }
 
   override async start(env: Env = {}): Promise<RunningProducts> {
     return new RunningProducts(
-      await super.start({ ORDERS_URL: this.orders.url, AUTH_URL: this.orders.url, ...env }),
+      await super.start({
+        ORDERS_URL: this.orders.url,
+        AUTH_URL: this.issuer.url,
+        SERVICE_CLIENT_SECRET: PRODUCTS_SECRET,
+        ...env,
+      }),
       this.issuer,
     );
   }
