@@ -7,6 +7,8 @@ export type Call = ReturnType<typeof apiClient>;
 export interface Shopper {
   id: string;
   email: string;
+  /** Kept so a long test can sign in again when the access token nears its expiry. */
+  password: string;
   token: string;
 }
 
@@ -38,7 +40,7 @@ export async function registerShopper(call: Call): Promise<Shopper> {
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
   const login = await call<Tokens>('POST', '/auth/login', { body: { email, password } });
   const me = await call<{ id: string }>('GET', '/auth/me', { token: login.body.accessToken });
-  return { id: me.body.id, email, token: login.body.accessToken };
+  return { id: me.body.id, email, password, token: login.body.accessToken };
 }
 
 /** A product with `onHand` units, created by an admin through the gateway. */

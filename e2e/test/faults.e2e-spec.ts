@@ -90,7 +90,11 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
     smtpOutages: [] as number[],
     /** Orders seen with an expired reservation while their checkout was still running. */
     expiredLive: new Set<string>(),
+    /** Start-ups that failed (the app exited or never answered) before a restart succeeded. */
+    startFailures: {} as Record<string, number>,
   };
+  /** While true, access tokens are renewed ahead of their expiry (see renewTokens). */
+  let renewing = false;
   /** The provider's call log, kept across payments restarts (its process keeps it in memory). */
   const providerLog: ProviderCall[] = [];
 
@@ -156,6 +160,7 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
     service = await stack.serviceToken();
   }, 300_000);
   afterAll(async () => {
+    renewing = false;
     for (const db of Object.values(dbs)) await db.end().catch(() => undefined);
     await stack?.stop();
   });
@@ -174,16 +179,50 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
     }
   }
 
-  /** Starts a killed app again; a port still held by the dead process is waited out. */
+  /**
+   * Starts a killed app again, as an orchestrator's restart policy does: an app may exit while it
+   * starts (a port still held by the dead process, Redis stopped by the chaos: the processes refuse
+   * to come up half-connected), so it is started again with a growing back-off, capped at 10 s like
+   * Kubernetes' CrashLoopBackOff would be here, until it is up. Exits during start-up are counted.
+   */
   async function restart(name: keyof CheckoutStack['apps']): Promise<void> {
+    const deadline = Date.now() + 5 * 60_000;
     for (let attempt = 1; ; attempt++) {
       try {
         await stack.apps[name].start(60_000);
         return;
       } catch (error) {
-        if (attempt >= 5) throw error;
-        await sleep(1000);
+        counts.startFailures[name] = (counts.startFailures[name] ?? 0) + 1;
+        if (Date.now() > deadline) throw error;
+        await sleep(Math.min(10_000, 500 * 2 ** attempt));
       }
+    }
+  }
+
+  /** When an access token (15 minutes) expires: its `exp` claim, in ms. */
+  const expiresAt = (jwt: string): number =>
+    (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { exp: number })
+      .exp * 1000;
+
+  /**
+   * Signs the operator, the customers and the service client in again before their access tokens
+   * expire, as a client app refreshes ahead of expiry: the long run outlives a token, and a 401
+   * seen by the stream is then a real fault (an outage must answer 503, never 401).
+   */
+  async function renewTokens(shoppers: Shopper[]): Promise<void> {
+    const soon = Date.now() + 4 * 60_000;
+    const login = async (body: { email: string; password: string }) => {
+      const res = await steady(() => call<Tokens>('POST', '/auth/login', { body }));
+      if (res.status !== 200) throw new Error(`sign-in again answered ${res.status}`);
+      return res.body.accessToken;
+    };
+    if (expiresAt(admin) < soon) admin = await login(stack.superAdmin);
+    for (const shopper of shoppers) {
+      if (expiresAt(shopper.token) < soon) shopper.token = await login(shopper);
+    }
+    if (expiresAt(service) < soon) {
+      service = (await steady(() => stack.serviceToken().then((body) => ({ status: 200, body }))))
+        .body;
     }
   }
 
@@ -197,6 +236,16 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
     ]);
     const shoppers: Shopper[] = [];
     for (let i = 0; i < SIZE.customers; i++) shoppers.push(await registerShopper(call));
+    renewing = true;
+    let renewFailure: Error | undefined;
+    const renewer = (async () => {
+      while (renewing) {
+        await renewTokens(shoppers);
+        await sleep(5000);
+      }
+    })().catch((error: Error) => {
+      renewFailure = error;
+    });
 
     // --- chaos, until the stream is placed and decided --------------------------------------
     let chaosOn = true;
@@ -570,13 +619,22 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
         !/already RELEASED/.test(order?.failureReason ?? ''),
         where,
       );
+      // A decision is accepted from the start of the checkout (it may arrive before the order is in
+      // review); an order that failed before it got there (its authorisation used up its retries
+      // under the provider outages) never applies it, and that is all it may do instead.
+      const reviewed =
+        final.get(entry.orderId)?.timeline.some((t) => t.to === 'AWAITING_APPROVAL') ?? false;
       if (entry.decision === 'approved') {
-        check('accepted approval applied', status === 'COMPLETED', where);
+        check(
+          'accepted approval applied (or the order failed before its review)',
+          reviewed ? status === 'COMPLETED' : status === 'FAILED',
+          where,
+        );
       }
       if (entry.decision === 'rejected') {
         check(
-          'accepted rejection applied',
-          status === 'FAILED' && /rejected by/.test(order?.failureReason ?? ''),
+          'accepted rejection applied (or the order failed before its review)',
+          status === 'FAILED' && (!reviewed || /rejected by/.test(order?.failureReason ?? '')),
           where,
         );
       }
@@ -652,6 +710,10 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
       check('stock never negative', stock.onHand >= 0, detail);
     }
 
+    renewing = false;
+    await renewer;
+    if (renewFailure) throw renewFailure;
+
     const minutes = ((Date.now() - started) / 60_000).toFixed(1);
     const summary = {
       size: LONG ? 'long' : 'small',
@@ -661,8 +723,13 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
       byKind: Object.fromEntries(KINDS.map((k) => [k, placed.filter((p) => p.kind === k).length])),
       byStatus,
       decisionsAccepted: placed.filter((p) => p.decision).length,
+      decidedButFailedBeforeReview: placed.filter(
+        (p) =>
+          p.decision && !final.get(p.orderId)?.timeline.some((t) => t.to === 'AWAITING_APPROVAL'),
+      ).length,
       webhooksSent: counts.webhooks,
       kills: counts.kills,
+      startFailures: counts.startFailures,
       ordersOutages: `${counts.ordersOutages} x ${SIZE.ordersOutageMs / 1000}s`,
       redisOutages: counts.redisOutages.map((ms) => `${(ms / 1000).toFixed(0)}s`).join(', '),
       smtpOutages: counts.smtpOutages.map((ms) => `${(ms / 1000).toFixed(0)}s`).join(', '),
@@ -673,6 +740,39 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
     };
     console.log(`[faults] ${JSON.stringify(summary, null, 2)}`);
     if (process.env.FAULTS_WRITE_DOC === '1') writeFigures(summary);
+  });
+
+  // A restarted or rescheduled process must not depend on Redis being up at that moment: it
+  // starts (liveness answers, so no restart loop), and is ready once Redis is back.
+  it('every app starts while Redis is down and is ready once Redis is back', async () => {
+    const servers = stack.servers!;
+    const names = Object.keys(stack.apps) as (keyof CheckoutStack['apps'])[];
+    await servers.redis.stop('SIGKILL');
+    const refused: string[] = [];
+    try {
+      for (const name of names) {
+        await stack.apps[name].stop('SIGKILL');
+        await stack.apps[name].start(60_000).catch((error: Error) => {
+          refused.push(`${name}: ${error.message.split('\n').slice(0, 3).join(' | ')}`);
+        });
+      }
+    } finally {
+      await servers.redis.start();
+    }
+    for (const name of names.filter((n) => refused.some((r) => r.startsWith(`${n}:`)))) {
+      await restart(name);
+    }
+    expect(refused).toEqual([]);
+    const notReady = new Set(names);
+    const deadline = Date.now() + 120_000;
+    while (notReady.size > 0 && Date.now() < deadline) {
+      for (const name of [...notReady]) {
+        const res = await fetch(`${stack.apps[name].url}/health`).catch(() => undefined);
+        if (res?.status === 200) notReady.delete(name);
+      }
+      await sleep(500);
+    }
+    expect([...notReady]).toEqual([]);
   });
 });
 

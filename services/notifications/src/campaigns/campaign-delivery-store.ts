@@ -1,6 +1,6 @@
 import { type CampaignFailure, CampaignStatus } from '@commerce/contracts';
 import { type RedisScript, redisScript } from '@commerce/nest-kit';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DELIVERY_REDIS, PROCESSORS_SETTINGS } from '../processors/delivery-connections';
 import type { NotificationProcessorsSettings } from '../processors/processors.config';
@@ -120,6 +120,7 @@ export interface Recipient {
 export class CampaignDeliveryStore implements OnModuleInit {
   private readonly prefix: string;
   private readonly scripts: ReadonlyMap<string, RedisScript>;
+  private readonly logger = new Logger(CampaignDeliveryStore.name);
 
   constructor(
     @Inject(PROCESSORS_SETTINGS) config: NotificationProcessorsSettings,
@@ -135,11 +136,22 @@ export class CampaignDeliveryStore implements OnModuleInit {
     );
   }
 
-  /** Loads the scripts, so the hand-over mark goes out as one EVALSHA without a round trip. */
-  async onModuleInit(): Promise<void> {
-    for (const script of [CLAIM, HANDOVER, FINISH, RELEASE]) {
-      await this.redis.script('LOAD', script);
-    }
+  /**
+   * Loads the scripts whenever the connection is (again) ready, so the hand-over mark goes out as
+   * one EVALSHA without a round trip even after a Redis restart emptied the script cache. Not
+   * awaited: the process starts while Redis is down and catches up when it is back; a script that
+   * is not loaded still runs (ioredis falls back to EVAL on NOSCRIPT), one round trip slower.
+   */
+  onModuleInit(): void {
+    const load = () => {
+      Promise.all(
+        [CLAIM, HANDOVER, FINISH, RELEASE].map((script) => this.redis.script('LOAD', script)),
+      ).catch((error: Error) => {
+        this.logger.warn(`campaign scripts not preloaded (loaded on first use): ${error.message}`);
+      });
+    };
+    this.redis.on('ready', load);
+    if (this.redis.status === 'ready') load();
   }
 
   async claim(
