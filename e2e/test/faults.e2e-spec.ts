@@ -211,8 +211,10 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
    */
   async function renewTokens(shoppers: Shopper[]): Promise<void> {
     const soon = Date.now() + 4 * 60_000;
-    const login = async (body: { email: string; password: string }) => {
-      const res = await steady(() => call<Tokens>('POST', '/auth/login', { body }));
+    const login = async ({ email, password }: { email: string; password: string }) => {
+      const res = await steady(() =>
+        call<Tokens>('POST', '/auth/login', { body: { email, password } }),
+      );
       if (res.status !== 200) throw new Error(`sign-in again answered ${res.status}`);
       return res.body.accessToken;
     };
