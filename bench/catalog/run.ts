@@ -1,7 +1,7 @@
 /**
  * Catalog search over 100,000 products: `GET /products?q=...` on the products service at 16
- * connections, next to the same SQL run straight against PostgreSQL with `pg` (16 clients, same
- * queries, same duration) in the same run on this machine.
+ * connections, next to the service's own search code run straight against PostgreSQL over `pg`
+ * (16 clients, same queries, same duration) in the same run on this machine.
  *
  *   npx tsx bench/catalog/run.ts [--connections 16] [--duration 10] [--warmup 3] [--products 100000]
  *
@@ -70,7 +70,16 @@ type CatalogSearchClass = new (
 const EXACT_TOTAL_UP_TO = 200;
 
 function loadCatalogSearch(): CatalogSearchClass {
-  const file = join(__dirname, '..', '..', 'services', 'products', 'dist', 'catalog', 'catalog-search.js');
+  const file = join(
+    __dirname,
+    '..',
+    '..',
+    'services',
+    'products',
+    'dist',
+    'catalog',
+    'catalog-search.js',
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see CatalogSearchLike
   return (require(file) as { CatalogSearch: CatalogSearchClass }).CatalogSearch;
 }
@@ -78,7 +87,10 @@ function loadCatalogSearch(): CatalogSearchClass {
 function directSearcher(client: Client): CatalogSearchLike {
   const CatalogSearch = loadCatalogSearch();
   return new CatalogSearch(
-    { rows: async <T>(sql: string, values: unknown[]) => (await client.query(sql, values)).rows as T[] },
+    {
+      rows: async <T>(sql: string, values: unknown[]) =>
+        (await client.query(sql, values)).rows as T[],
+    },
     { exactTotalUpTo: EXACT_TOTAL_UP_TO },
   );
 }

@@ -1,6 +1,5 @@
 import type { ProductDto, ProductListDto } from './catalog.dto';
 import {
-  type HeadCount,
   type HeadRow,
   type SearchPlan,
   type Tier,
@@ -141,15 +140,13 @@ export class CatalogSearch {
       buildHead(search, plan, offset, search.limit, {
         ...(byName ? { kind: 'name', lexeme } : { kind: 'matches' }),
         cap,
-      } as HeadCount),
+      }),
     );
     const { exactCount, capped, estimate } = head[0] as HeadRow;
     const items = head
       .filter((row) => row.tier !== null)
       .slice(0, search.limit)
-      .map(
-        ({ exactCount: _e, capped: _c, estimate: _s, tier: _t, ...item }) => item as ProductDto,
-      );
+      .map(({ exactCount: _e, capped: _c, estimate: _s, tier: _t, ...item }) => item);
     const need = search.limit - items.length;
     if (need > 0) {
       // The exact and name tiers end on this page or before it: the rest tier follows.
@@ -181,7 +178,9 @@ export class CatalogSearch {
       buildCappedCount(search, plan, cap),
     );
     const n = row?.n ?? 0;
-    return n >= cap ? estimated(row?.estimate ?? null) : { items, total: n, totalIsEstimate: false };
+    return n >= cap
+      ? estimated(row?.estimate ?? null)
+      : { items, total: n, totalIsEstimate: false };
   }
 
   private async tierSize(tier: Tier, search: ProductSearch, plan: SearchPlan): Promise<number> {
