@@ -22,16 +22,21 @@ export class FastTypoTolerantSearch1767484800000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`create extension if not exists unaccent with schema public`);
+    // Wherever it lives (managed services may keep extensions in a schema of their own).
+    const [{ schema }] = (await q.query(
+      `select quote_ident(extnamespace::regnamespace::text) as schema
+       from pg_extension where extname = 'unaccent'`,
+    )) as [{ schema: string }];
     await q.query(`create text search configuration english_unaccent (copy = english)`);
     await q.query(`
       alter text search configuration english_unaccent
-        alter mapping for hword, hword_part, word with public.unaccent, english_stem`);
+        alter mapping for hword, hword_part, word with ${schema}.unaccent, english_stem`);
     // unaccent() is only STABLE (its dictionary could be changed); with the dictionary named the
     // result depends on the input alone, the documented way to index it.
     await q.query(`
       create function search_fold(text) returns text
       language sql immutable strict parallel safe as $$
-        select btrim(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, $1)),
+        select btrim(regexp_replace(lower(${schema}.unaccent('${schema}.unaccent'::regdictionary, $1)),
                                     '\\s+', ' ', 'g'))
       $$`);
     await q.query(`
