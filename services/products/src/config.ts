@@ -31,6 +31,11 @@ export const productsEnvSchema = baseConfigSchema.extend({
   AUTH_JWKS_URL: envUrl(['http:', 'https:']).default(
     `http://127.0.0.1:${ServicePort.auth}${JWKS_PATH}`,
   ),
+  /**
+   * Search totals are counted exactly up to this many matches; a broader search answers an
+   * estimate with `totalIsEstimate: true` (counting thousands of matches costs more than the page).
+   */
+  SEARCH_EXACT_TOTAL_UP_TO: envInt({ min: 0, max: 1_000_000 }).default(200),
   /** Load the default catalog at start when the products table is empty. */
   SEED_CATALOG: envBool().default(false),
   /**

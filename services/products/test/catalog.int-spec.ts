@@ -257,19 +257,29 @@ describe('products service: catalog and search', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'UNKNOWN_CATEGORY' });
-    for (const query of [
-      'limit=0',
-      'limit=101',
-      'page=0',
-      'minPrice=-5',
-      'maxPrice=abc',
-      'sort=cheapest',
-      'inStock=maybe',
-      `q=${'x'.repeat(201)}`,
-      'unknown=1',
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=2.5', 'limit'],
+      ['page=0', 'page'],
+      ['page=abc', 'page'],
+      ['page=10001', 'page'],
+      ['minPrice=-5', 'minPrice'],
+      ['maxPrice=abc', 'maxPrice'],
+      ['sort=cheapest', 'sort'],
+      ['inStock=maybe', 'inStock'],
+      [`q=${'x'.repeat(201)}`, 'q'],
+      ['q=', 'q'],
+      ['q=%20%20%09', 'q'],
+      ['q=headphones&page=0', 'page'],
+      ['unknown=1', 'unknown'],
     ]) {
-      const bad = await svc.request('GET', `/products?${query}`);
-      expect([query, bad.status]).toEqual([query, 400]);
+      const bad = await svc.request<{ code: string; details?: { field: string }[] }>(
+        'GET',
+        `/products?${query}`,
+      );
+      expect([query, bad.status, bad.body.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
+      expect([query, bad.body.details?.map((d) => d.field)]).toEqual([query, [field]]);
     }
     expect((await svc.request('GET', '/products/not-a-uuid')).status).toBe(400);
     expect((await svc.request('GET', `/products/${randomUUID()}`)).status).toBe(404);

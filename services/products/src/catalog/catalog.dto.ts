@@ -64,9 +64,13 @@ export class ProductIdParamDto {
 }
 
 export class ListProductsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Search text (full text, with typo tolerance)' })
+  @ApiPropertyOptional({
+    description: 'Search text (full text, websearch syntax, with typo tolerance); not blank',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
+  @Matches(/\S/, { message: 'q must not be empty' })
   @MaxLength(200)
   readonly q?: string;
 
@@ -174,7 +178,18 @@ export class ProductDto {
 
 export class ProductListDto {
   @ApiProperty({ type: [ProductDto] }) readonly items!: ProductDto[];
-  @ApiProperty({ example: 42 }) readonly total!: number;
+  @ApiProperty({
+    example: 42,
+    description:
+      'Number of matches; with totalIsEstimate, an estimate (an upper bound) of a broad search',
+  })
+  readonly total!: number;
+  @ApiProperty({
+    description:
+      'True when a search matched more products than SEARCH_EXACT_TOTAL_UP_TO (200): the ' +
+      'total is then estimated instead of counted; pages past the last match are empty',
+  })
+  readonly totalIsEstimate!: boolean;
   @ApiProperty({ example: 1 }) readonly page!: number;
   @ApiProperty({ example: 20 }) readonly limit!: number;
   @ApiPropertyOptional({

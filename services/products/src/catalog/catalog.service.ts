@@ -1,6 +1,7 @@
-import { AppError } from '@commerce/nest-kit';
+import { APP_CONFIG, AppError } from '@commerce/nest-kit';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '@commerce/persistence';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ProductsConfig } from '../config';
 import { Sql } from '../database/sql.service';
 import type {
   CategoryDto,
@@ -11,20 +12,8 @@ import type {
   ProductListDto,
   UpdateProductDto,
 } from './catalog.dto';
-import {
-  PRODUCT_COLUMNS,
-  type ProductSearch,
-  buildProductCount,
-  buildProductSearch,
-  normaliseSearchText,
-} from './search-query';
-import {
-  type TermCandidate,
-  applyCorrections,
-  chooseCorrections,
-  searchWords,
-  typoBudget,
-} from './typo-correction';
+import { CatalogSearch } from './catalog-search';
+import { PRODUCT_COLUMNS, type ProductSearch } from './search-query';
 
 const notFound = (id: string) =>
   new AppError({ status: 404, code: 'NOT_FOUND', message: `Product ${id} not found` });
@@ -56,59 +45,21 @@ export function slugify(name: string): string {
 
 @Injectable()
 export class CatalogService {
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    @Inject(APP_CONFIG) private readonly config: ProductsConfig,
+  ) {}
 
   /**
-   * Full text first (ranked, name over description). When it finds nothing, misspelt words are
-   * rewritten to the nearest catalog words within the typo budget ("cotnoso" -> "contoso") and
-   * the full-text search runs again on the corrected text, which the answer names; the trigram
-   * match on names is the last resort.
+   * Ranked, typo-tolerant search (see catalog-search.ts): misspelt words are corrected against
+   * the catalog's own words first, exact names rank first, broad searches estimate their total.
    */
-  async search(search: ProductSearch): Promise<ProductListDto> {
-    const q = normaliseSearchText(search.q);
-    let result = await this.page(search, 'fts');
-    let correctedQuery: string | undefined;
-    if (result.total === 0 && q) {
-      const corrected = await this.correct(q);
-      if (corrected) {
-        result = await this.page({ ...search, q: corrected }, 'fts');
-        if (result.total > 0) correctedQuery = corrected;
-      }
-      if (result.total === 0) result = await this.page(search, 'fuzzy');
-    }
-    return {
-      ...result,
-      page: search.page,
-      limit: search.limit,
-      ...(correctedQuery ? { correctedQuery } : {}),
-    };
-  }
-
-  /** The search text with its misspelt words corrected, or undefined when none is. */
-  private async correct(q: string): Promise<string | undefined> {
-    const words = [...new Set(searchWords(q))].filter((word) => typoBudget(word) > 0);
-    if (words.length === 0) return undefined;
-    const candidates = await this.sql.rows<TermCandidate>(
-      `select word, term, docs from search_term_candidates($1::text[])`,
-      [words],
+  search(search: ProductSearch): Promise<ProductListDto> {
+    return this.sql.session((session) =>
+      new CatalogSearch(session, { exactTotalUpTo: this.config.SEARCH_EXACT_TOTAL_UP_TO }).search(
+        search,
+      ),
     );
-    return applyCorrections(q, chooseCorrections(words, candidates))?.text;
-  }
-
-  private async page(
-    search: ProductSearch,
-    mode: 'fts' | 'fuzzy',
-  ): Promise<{ items: ProductDto[]; total: number }> {
-    const { sql, values } = buildProductSearch(search, mode);
-    const rows = await this.sql.rows<ProductDto & { total: number }>(sql, values);
-    if (rows.length > 0) {
-      return { items: rows.map(({ total: _total, ...item }) => item), total: rows[0]?.total ?? 0 };
-    }
-    if (search.page === 1) return { items: [], total: 0 };
-    // Past the last page: the window count has no row to ride on.
-    const count = buildProductCount(search, mode);
-    const [row] = await this.sql.rows<{ total: number }>(count.sql, count.values);
-    return { items: [], total: row?.total ?? 0 };
   }
 
   /** An active product; unknown and inactive ones are both 404. */

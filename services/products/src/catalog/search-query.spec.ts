@@ -13,9 +13,9 @@ describe('product search query', () => {
 
   it('matches the weighted tsvector and ranks by it for a search text', () => {
     const { sql, values } = buildProductSearch({ ...base, q: '  wireless   headphones ' });
-    expect(sql).toContain(`p.search @@ websearch_to_tsquery('english', $1)`);
+    expect(sql).toContain(`p.search @@ websearch_to_tsquery('english_unaccent', $1)`);
     expect(sql).toContain(
-      `order by ts_rank_cd(p.search, websearch_to_tsquery('english', $1)) desc`,
+      `order by ts_rank_cd(p.search, websearch_to_tsquery('english_unaccent', $1)) desc`,
     );
     expect(values[0]).toBe('wireless headphones');
   });

@@ -38,44 +38,35 @@ export function normaliseSearchText(q: string | undefined): string | undefined {
   return text ? text : undefined;
 }
 
-interface Filters {
-  readonly where: string[];
-  readonly values: unknown[];
-  readonly rank?: string;
-  readonly param: (value: unknown) => string;
+/** Collects parameter values and hands out their placeholders (`$1`, `$2`, ...). */
+export class Params {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
 }
 
-/** The WHERE conditions (and rank expression) shared by the page and the count. */
-function filters(search: ProductSearch, mode: MatchMode): Filters {
-  const values: unknown[] = [];
-  const param = (value: unknown): string => {
-    values.push(value);
-    return `$${values.length}`;
-  };
-  const where = ['p.active'];
-  let rank: string | undefined;
-  const q = normaliseSearchText(search.q);
-  if (q) {
-    const text = param(q);
-    if (mode === 'fts') {
-      where.push(`p.search @@ websearch_to_tsquery('english', ${text})`);
-      rank = `ts_rank_cd(p.search, websearch_to_tsquery('english', ${text}))`;
-    } else {
-      // `<%`: the text is similar to some run of words in the name (pg_trgm's word similarity,
-      // threshold pg_trgm.word_similarity_threshold, 0.6 by default), served by the trigram index.
-      where.push(`${text} <% p.name`);
-      rank = `word_similarity(${text}, p.name)`;
-    }
-  }
+/** The text search configuration of the stored vector: english with accents folded. */
+export const TS_CONFIG = `'english_unaccent'`;
+
+/** The tsquery of a search text (websearch syntax: quotes, `or`, `-word`). */
+export const tsQuery = (placeholder: string): string =>
+  `websearch_to_tsquery(${TS_CONFIG}, ${placeholder})`;
+
+/** The conditions of the non-text filters (category, price, stock) on products `p`. */
+export function filterConditions(search: ProductSearch, params: Params): string[] {
+  const where: string[] = [];
   if (search.category) {
     where.push(
       UUID.test(search.category)
-        ? `p.category_id = ${param(search.category)}::uuid`
-        : `p.category_id = (select c.id from categories c where c.slug = ${param(search.category)})`,
+        ? `p.category_id = ${params.add(search.category)}::uuid`
+        : `p.category_id = (select c.id from categories c where c.slug = ${params.add(search.category)})`,
     );
   }
-  if (search.minPrice !== undefined) where.push(`p.price >= ${param(search.minPrice)}`);
-  if (search.maxPrice !== undefined) where.push(`p.price <= ${param(search.maxPrice)}`);
+  if (search.minPrice !== undefined) where.push(`p.price >= ${params.add(search.minPrice)}`);
+  if (search.maxPrice !== undefined) where.push(`p.price <= ${params.add(search.maxPrice)}`);
   if (search.inStock === true) {
     where.push(
       `exists (select 1 from inventory i where i.product_id = p.id and i.on_hand - i.reserved > 0)`,
@@ -85,7 +76,47 @@ function filters(search: ProductSearch, mode: MatchMode): Filters {
       `not exists (select 1 from inventory i where i.product_id = p.id and i.on_hand - i.reserved > 0)`,
     );
   }
-  return { where, values, rank, param };
+  return where;
+}
+
+/** Whether the search narrows by anything but the text. */
+export function hasFilters(search: ProductSearch): boolean {
+  return (
+    search.category !== undefined ||
+    search.minPrice !== undefined ||
+    search.maxPrice !== undefined ||
+    search.inStock !== undefined
+  );
+}
+
+interface Filters {
+  readonly where: string[];
+  readonly values: unknown[];
+  readonly rank?: string;
+  readonly param: (value: unknown) => string;
+}
+
+/** The WHERE conditions (and rank expression) shared by the page and the count. */
+function filters(search: ProductSearch, mode: MatchMode): Filters {
+  const params = new Params();
+  const param = (value: unknown): string => params.add(value);
+  const where = ['p.active'];
+  let rank: string | undefined;
+  const q = normaliseSearchText(search.q);
+  if (q) {
+    const text = param(q);
+    if (mode === 'fts') {
+      where.push(`p.search @@ ${tsQuery(text)}`);
+      rank = `ts_rank_cd(p.search, ${tsQuery(text)})`;
+    } else {
+      // `<%`: the text is similar to some run of words in the name (pg_trgm's word similarity,
+      // threshold pg_trgm.word_similarity_threshold, 0.6 by default), served by the trigram index.
+      where.push(`${text} <% p.name`);
+      rank = `word_similarity(${text}, p.name)`;
+    }
+  }
+  where.push(...filterConditions(search, params));
+  return { where, values: params.values, rank, param };
 }
 
 /**
