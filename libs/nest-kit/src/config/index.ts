@@ -3,3 +3,4 @@ export * from './config.tokens';
 export * from './env';
 export * from './load-config';
 export * from './development-secrets';
+export * from './temporal-env';
