@@ -10,6 +10,7 @@ import {
   envUrl,
   temporalConnectionEnv,
 } from '@commerce/nest-kit';
+import { envPostgresUrl } from '@commerce/persistence';
 import { z } from 'zod';
 
 /** The orders service's environment (see services/orders/README.md for each variable). */
@@ -18,9 +19,7 @@ export const ordersEnvSchema = baseConfigSchema.extend({
   PORT: envPort().default(ServicePort.orders),
   // Cart and order bodies are small; anything bigger is refused with 413 before it is read.
   BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.orders),
-  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-    'postgres://postgres@127.0.0.1:5432/commerce_orders',
-  ),
+  DATABASE_URL: envPostgresUrl().default('postgres://postgres@127.0.0.1:5432/commerce_orders'),
   DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
   /** Revoked access tokens are looked up here (the kit's verifier). */
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
