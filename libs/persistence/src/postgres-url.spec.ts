@@ -15,7 +15,8 @@ function tlsOf(url: string): unknown {
   const options = postgresOptions({ DATABASE_URL: url, DATABASE_POOL_SIZE: 1 }, { migrations: [] });
   if (options.type !== 'postgres' || options.url === undefined) throw new Error('no url');
   // TypeORM builds the pool from { connectionString: url, ssl: undefined, ...extra }.
-  const client = new Client({ connectionString: options.url, ssl: undefined, ...options.extra });
+  const extra = options.extra as Record<string, unknown>;
+  const client = new Client({ connectionString: options.url, ssl: undefined, ...extra });
   return (client as unknown as { connectionParameters: { ssl: unknown } }).connectionParameters.ssl;
 }
 

@@ -11,7 +11,6 @@ import {
   temporalConnectionEnv,
 } from '@commerce/nest-kit';
 import { envPostgresUrl } from '@commerce/persistence';
-import { z } from 'zod';
 
 /** The orders service's environment (see services/orders/README.md for each variable). */
 export const ordersEnvSchema = baseConfigSchema.extend({

@@ -4,3 +4,4 @@ export * from './env';
 export * from './load-config';
 export * from './development-secrets';
 export * from './temporal-env';
+export * from './env-docs';

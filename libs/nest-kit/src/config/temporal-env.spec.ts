@@ -135,7 +135,9 @@ describe('temporalConnectionEnv checks', () => {
   it('refuses an Authorization header beside the API key', () => {
     expect(
       problems({ TEMPORAL_API_KEY: 'k', TEMPORAL_GRPC_METADATA: 'authorization=Bearer x' }),
-    ).toContain('TEMPORAL_GRPC_METADATA: must not set authorization together with TEMPORAL_API_KEY');
+    ).toContain(
+      'TEMPORAL_GRPC_METADATA: must not set authorization together with TEMPORAL_API_KEY',
+    );
   });
 
   it.each([

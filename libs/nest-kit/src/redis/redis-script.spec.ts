@@ -10,7 +10,9 @@ describe('Redis Cluster hash slots', () => {
   });
 
   it('refuses script keys that a cluster would answer with CROSSSLOT', () => {
-    expect(() => assertOneSlot('campaignClaim', ['a:{c1}:status', 'a:{c1}:counters'])).not.toThrow();
+    expect(() =>
+      assertOneSlot('campaignClaim', ['a:{c1}:status', 'a:{c1}:counters']),
+    ).not.toThrow();
     expect(() => assertOneSlot('campaignClaim', ['a:{c1}:status', 'a:suppressed'])).toThrow(
       /campaignClaim: keys a:\{c1\}:status, a:suppressed are in different Redis Cluster hash slots/,
     );
