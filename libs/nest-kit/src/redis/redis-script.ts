@@ -24,18 +24,24 @@ export function redisScript(redis: Redis, name: string, lua: string): RedisScrip
   ];
   if (!command) throw new Error(`ioredis did not define the command ${name}`);
   return (keys, args) => {
-    assertOneSlot(name, keys);
+    // A rejection like Redis's own CROSSSLOT, never a synchronous throw.
+    const crossSlot = crossSlotError(name, keys);
+    if (crossSlot) return Promise.reject(crossSlot);
     return command.call(redis, keys.length, ...keys, ...args);
   };
 }
 
 /** Throws unless `keys` share one Redis Cluster hash slot (what a multi-key command needs). */
 export function assertOneSlot(what: string, keys: readonly string[]): void {
-  if (keys.length > 1 && calculateSlot.generateMulti(keys) === -1) {
-    throw new Error(
-      `${what}: keys ${keys.join(', ')} are in different Redis Cluster hash slots; give them a common {hash tag}`,
-    );
-  }
+  const crossSlot = crossSlotError(what, keys);
+  if (crossSlot) throw crossSlot;
+}
+
+function crossSlotError(what: string, keys: readonly string[]): Error | undefined {
+  if (keys.length < 2 || calculateSlot.generateMulti(keys) !== -1) return undefined;
+  return new Error(
+    `${what}: keys ${keys.join(', ')} are in different Redis Cluster hash slots; give them a common {hash tag}`,
+  );
 }
 
 /** The Redis Cluster hash slot (0..16383) of `key`, honouring `{hash tags}`. */
