@@ -1,4 +1,5 @@
-import { assertOneSlot, redisHashSlot } from './redis-script';
+import { Redis } from 'ioredis';
+import { assertOneSlot, redisHashSlot, redisScript } from './redis-script';
 
 describe('Redis Cluster hash slots', () => {
   it('computes the slots of the Redis Cluster specification', () => {
@@ -16,5 +17,15 @@ describe('Redis Cluster hash slots', () => {
     expect(() => assertOneSlot('campaignClaim', ['a:{c1}:status', 'a:suppressed'])).toThrow(
       /campaignClaim: keys a:\{c1\}:status, a:suppressed are in different Redis Cluster hash slots/,
     );
+  });
+
+  it('rejects a script call across slots before anything is sent', async () => {
+    // Never connected: the call must fail on the key names alone.
+    const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+    const script = redisScript(redis, 'twoKeys', "return redis.call('GET', KEYS[1])");
+    await expect(script(['a:{c1}:x', 'b:{c2}:y'], [])).rejects.toThrow(
+      /twoKeys: keys a:\{c1\}:x, b:\{c2\}:y are in different Redis Cluster hash slots/,
+    );
+    redis.disconnect();
   });
 });
