@@ -3,10 +3,12 @@ import {
   DEVELOPMENT_SECRETS,
   type ConfigOf,
   baseConfigSchema,
+  checkTemporalConnection,
   envInt,
   envPort,
   envTaskQueuePrefix,
   envUrl,
+  temporalConnectionEnv,
 } from '@commerce/nest-kit';
 import { z } from 'zod';
 
@@ -47,8 +49,8 @@ export const workerConfigSchema = baseConfigSchema
     /** Health and /metrics of this process. */
     PORT: envPort().default(3007),
     WORKER_ROLES: roles.default([...WORKER_ROLES]),
-    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS/mTLS, API key, gRPC metadata (docs/deploy.md). */
+    ...temporalConnectionEnv,
     /** Prefix of every task queue this worker polls; the same as the orders service's. */
     TEMPORAL_TASK_QUEUE_PREFIX: envTaskQueuePrefix(),
     /**
@@ -79,6 +81,7 @@ export const workerConfigSchema = baseConfigSchema
     SERVICE_TIMEOUT_MS: envInt({ min: 100, max: 120_000 }).default(10_000),
   })
   .superRefine((config, ctx) => {
+    checkTemporalConnection(config, ctx);
     if (config.NODE_ENV === 'production' && DEVELOPMENT_SECRETS.has(config.SERVICE_CLIENT_SECRET)) {
       ctx.addIssue({
         code: 'custom',

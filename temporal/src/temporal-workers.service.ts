@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { taskQueueName } from '@commerce/contracts';
-import { InjectConfig, ROOT_LOGGER } from '@commerce/nest-kit';
+import { InjectConfig, ROOT_LOGGER, temporalConnectionOptions } from '@commerce/nest-kit';
 import {
   Inject,
   Injectable,
@@ -36,7 +36,8 @@ export class TemporalWorkers implements OnApplicationBootstrap, BeforeApplicatio
 
   async onApplicationBootstrap(): Promise<void> {
     const config = this.config;
-    this.connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    // TLS, mTLS, the API key and metadata come from the config (the SDK does the TLS itself).
+    this.connection = await NativeConnection.connect(temporalConnectionOptions(config));
     for (const role of config.WORKER_ROLES) {
       this.workers.set(role, await Worker.create(await this.optionsFor(role, this.connection)));
     }

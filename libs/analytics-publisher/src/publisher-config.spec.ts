@@ -8,7 +8,7 @@ describe('analyticsPublisherEnv', () => {
   it('publishes to the default queue prefix on REDIS_URL, with a short timeout', () => {
     const config = loadConfig(schema, {});
     expect(config).toEqual({
-      QUEUE_PREFIX: 'commerce',
+      QUEUE_PREFIX: '{commerce}',
       ANALYTICS_ENABLED: true,
       ANALYTICS_ENQUEUE_TIMEOUT_MS: 500,
     });

@@ -7,7 +7,7 @@ import {
   envQueuePrefix,
   envUrl,
 } from '@commerce/nest-kit';
-import type { PostgresConfig } from '@commerce/persistence';
+import { envPostgresUrl, type PostgresConfig } from '@commerce/persistence';
 import { type QueueWorkerSettings, queueWorkerEnv } from '@commerce/queue-worker';
 
 /** Health and metrics of the processor entrypoint when it runs alone (dist/processors.main.js). */
@@ -15,9 +15,7 @@ export const PROCESSORS_PORT = 3009;
 
 /** The read model's database; both entrypoints migrate it at start. */
 const databaseEnv = {
-  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-    'postgres://postgres@127.0.0.1:5432/commerce_analytics',
-  ),
+  DATABASE_URL: envPostgresUrl().default('postgres://postgres@127.0.0.1:5432/commerce_analytics'),
   DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
 };
 

@@ -9,6 +9,7 @@ import {
 } from '@commerce/nest-kit';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { envPostgresUrl } from '@commerce/persistence';
 import { z } from 'zod';
 import { normaliseEmail } from './users/email';
 import { parsePrivateKey, parseRetiredKeys } from './keys/key-ring';
@@ -55,9 +56,7 @@ export const authConfigSchema = baseConfigSchema
     PORT: envPort().default(ServicePort.auth),
     // Auth bodies are a few hundred bytes; anything bigger is refused with 413 before it is read.
     BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.auth),
-    DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-      'postgres://postgres@127.0.0.1:5432/commerce_auth',
-    ),
+    DATABASE_URL: envPostgresUrl().default('postgres://postgres@127.0.0.1:5432/commerce_auth'),
     DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
     REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** Prefix of this service's own Redis keys (login counters). Revoked jtis use the shared key. */

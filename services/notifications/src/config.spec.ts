@@ -8,7 +8,7 @@ describe('notifications config', () => {
       PORT: 3005,
       MONGO_URL: 'mongodb://127.0.0.1:27017/commerce_notifications',
       REDIS_URL: 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: 'commerce',
+      QUEUE_PREFIX: '{commerce}',
       AUTH_JWKS_URL: 'http://127.0.0.1:3001/auth/.well-known/jwks.json',
       EMAIL_ATTEMPTS: 8,
       EMAIL_BACKOFF_MS: 5000,

@@ -8,6 +8,7 @@ import {
   envUrl,
 } from '@commerce/nest-kit';
 import { z } from 'zod';
+import { envMongoUrl } from './database/mongo-url';
 
 /** Development and test defaults; production refuses to start with them. */
 export const DEV_SERVICE_CLIENT_SECRET = 'dev-notifications-secret';
@@ -19,9 +20,7 @@ export const notificationsConfigSchema = baseConfigSchema
     SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('notifications'),
     PORT: envPort().default(ServicePort.notifications),
     BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.notifications),
-    MONGO_URL: envUrl(['mongodb:', 'mongodb+srv:']).default(
-      'mongodb://127.0.0.1:27017/commerce_notifications',
-    ),
+    MONGO_URL: envMongoUrl().default('mongodb://127.0.0.1:27017/commerce_notifications'),
     /** BullMQ (the `email` queue) and revoked access tokens (kit auth). */
     REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     /** Prefix of the BullMQ keys; the queue processors must use the same one. */

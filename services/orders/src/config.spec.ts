@@ -24,4 +24,16 @@ describe('orders config', () => {
       /PRODUCTS_URL/,
     );
   });
+
+  it('checks the Temporal connection at start (TLS, API key, namespace)', () => {
+    const config = loadConfig(ordersConfigSchema, {
+      TEMPORAL_ADDRESS: 'shop.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'shop.a1b2c',
+      TEMPORAL_API_KEY: 'cloud-key',
+    });
+    expect(config.TEMPORAL_NAMESPACE).toBe('shop.a1b2c');
+    expect(() =>
+      loadConfig(ordersConfigSchema, { TEMPORAL_TLS_CLIENT_CERT_PATH: '/nonexistent.pem' }),
+    ).toThrow(/TEMPORAL_TLS_CLIENT_CERT_PATH: cannot read \/nonexistent.pem/);
+  });
 });

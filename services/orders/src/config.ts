@@ -3,22 +3,22 @@ import { JWKS_PATH, ServiceBodyLimit, ServicePort } from '@commerce/contracts';
 import {
   type ConfigOf,
   baseConfigSchema,
+  checkTemporalConnection,
   envInt,
   envPort,
   envTaskQueuePrefix,
   envUrl,
+  temporalConnectionEnv,
 } from '@commerce/nest-kit';
-import { z } from 'zod';
+import { envPostgresUrl } from '@commerce/persistence';
 
 /** The orders service's environment (see services/orders/README.md for each variable). */
-export const ordersConfigSchema = baseConfigSchema.extend({
+export const ordersEnvSchema = baseConfigSchema.extend({
   SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('orders'),
   PORT: envPort().default(ServicePort.orders),
   // Cart and order bodies are small; anything bigger is refused with 413 before it is read.
   BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.orders),
-  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-    'postgres://postgres@127.0.0.1:5432/commerce_orders',
-  ),
+  DATABASE_URL: envPostgresUrl().default('postgres://postgres@127.0.0.1:5432/commerce_orders'),
   DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
   /** Revoked access tokens are looked up here (the kit's verifier). */
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -34,8 +34,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   MAX_QUANTITY_PER_ITEM: envInt({ min: 1, max: 100_000 }).default(99),
   MAX_CART_LINES: envInt({ min: 1, max: 1000 }).default(50),
 
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS/mTLS, API key, gRPC metadata (docs/deploy.md). */
+  ...temporalConnectionEnv,
   /** Prefix of the task queues; the same on the workers of this deployment (temporal/README.md). */
   TEMPORAL_TASK_QUEUE_PREFIX: envTaskQueuePrefix(),
   /** Deadline of one start or signal; past it the caller gets 503 CHECKOUT_UNAVAILABLE. */
@@ -71,5 +71,8 @@ export const ordersConfigSchema = baseConfigSchema.extend({
   /** After this long without a started checkout, the order is failed instead of left dangling. */
   CHECKOUT_START_DEADLINE_MS: envInt({ min: 1000 }).default(15 * 60 * 1000),
 });
+
+/** The service's configuration: the variables above and the Temporal connection's rules. */
+export const ordersConfigSchema = ordersEnvSchema.superRefine(checkTemporalConnection);
 
 export type OrdersConfig = ConfigOf<typeof ordersConfigSchema>;

@@ -7,6 +7,7 @@ import {
   envUrl,
   refuseDevelopmentSecret,
 } from '@commerce/nest-kit';
+import { envPostgresUrl } from '@commerce/persistence';
 import { z } from 'zod';
 import { DEV_WEBHOOK_SECRET } from './webhooks/signed-events';
 
@@ -29,9 +30,7 @@ export const paymentsConfigSchema = baseConfigSchema
     SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('payments'),
     PORT: envPort().default(ServicePort.payments),
     BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.payments),
-    DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-      'postgres://postgres@127.0.0.1:5432/commerce_payments',
-    ),
+    DATABASE_URL: envPostgresUrl().default('postgres://postgres@127.0.0.1:5432/commerce_payments'),
     DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(10),
     /** Revoked access tokens are looked up here (the kit's verifier). */
     REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),

@@ -9,6 +9,7 @@ import {
   envUrl,
   refuseDevelopmentSecret,
 } from '@commerce/nest-kit';
+import { envPostgresUrl } from '@commerce/persistence';
 import { z } from 'zod';
 
 /** Development default of SERVICE_CLIENT_SECRET; production refuses to start with it. */
@@ -19,9 +20,7 @@ export const productsEnvSchema = baseConfigSchema.extend({
   SERVICE_NAME: baseConfigSchema.shape.SERVICE_NAME.default('products'),
   PORT: envPort().default(ServicePort.products),
   BODY_LIMIT_BYTES: envInt({ min: 1024 }).default(ServiceBodyLimit.products),
-  DATABASE_URL: envUrl(['postgres:', 'postgresql:']).default(
-    'postgres://postgres@127.0.0.1:5432/commerce_products',
-  ),
+  DATABASE_URL: envPostgresUrl().default('postgres://postgres@127.0.0.1:5432/commerce_products'),
   DATABASE_POOL_SIZE: envInt({ min: 1, max: 200 }).default(20),
   /** Redis holding the revoked access-token ids the auth service writes. */
   REDIS_URL: envUrl(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),

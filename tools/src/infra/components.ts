@@ -41,6 +41,11 @@ const m = Endpoint.mailpit;
 export const postgresUrl = (database = 'postgres') =>
   `postgres://${pg.user}@${pg.host}:${pg.port}/${database}`;
 export const temporalAddress = `${t.host}:${t.port}`;
+/**
+ * The namespace the dev server creates and the search attributes go to: the apps' own
+ * TEMPORAL_NAMESPACE when the shell sets one (the server always has `default` too).
+ */
+export const temporalNamespace = process.env['TEMPORAL_NAMESPACE'] || 'default';
 export const mongoUrl = (database = 'commerce') => `mongodb://${f.host}:${f.port}/${database}`;
 export const stripeMockUrl = `http://${s.host}:${s.port}`;
 export const mailpitUrl = `http://${m.host}:${m.httpPort}`;
@@ -121,7 +126,7 @@ export function components(): Component[] {
           '--sqlite-pragma',
           'synchronous=NORMAL',
           '--namespace',
-          'default',
+          temporalNamespace,
           '--log-level',
           'warn',
         ],

@@ -1,7 +1,7 @@
 import { CHECKOUT_SEARCH_ATTRIBUTES } from '@commerce/workflows';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { temporalAddress } from './components';
+import { temporalAddress, temporalNamespace } from './components';
 
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
@@ -19,7 +19,7 @@ const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
  * Registers the checkout search attributes on the namespace, adding only the missing ones, so it
  * works the same on a fresh dev server and on one that is being reused.
  */
-export async function ensureSearchAttributes(namespace = 'default'): Promise<string[]> {
+export async function ensureSearchAttributes(namespace = temporalNamespace): Promise<string[]> {
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const existing = await connection.operatorService.listSearchAttributes({ namespace });

@@ -71,9 +71,18 @@ export function envBool() {
     });
 }
 
-/** A BullMQ key prefix (QUEUE_PREFIX): producers and the workers process must share it. */
+/**
+ * A BullMQ key prefix (QUEUE_PREFIX): producers and the workers process must share it. In braces
+ * (`{commerce}`, the default) it is a Redis Cluster hash tag: every key of every queue lands in one
+ * hash slot, as BullMQ requires on a cluster; a bare name (`commerce`) suits one Redis server only.
+ */
 export function envQueuePrefix() {
-  return z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1 to 64 letters, digits, "_" or "-"');
+  return z
+    .string()
+    .regex(
+      /^(\{[A-Za-z0-9_-]{1,62}\}|[A-Za-z0-9_-]{1,64})$/,
+      'expected 1 to 64 letters, digits, "_" or "-", optionally in braces such as {commerce}',
+    );
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfigSchema } from './base-config';
-import { envBool, envInt, envPort, envUrl } from './env';
+import { envBool, envInt, envPort, envQueuePrefix, envUrl } from './env';
 import { ConfigValidationError, loadConfig } from './load-config';
 
 const minimal = { SERVICE_NAME: 'orders', PORT: '3003' };
@@ -99,5 +99,16 @@ describe('envInt', () => {
   it('accepts digits within bounds', () => {
     expect(envInt({ min: 0, max: 10 }).parse(' 7 ')).toBe(7);
     expect(envInt({ min: 0, max: 10 }).safeParse('11').success).toBe(false);
+  });
+});
+
+describe('envQueuePrefix', () => {
+  it.each(['{commerce}', 'commerce', 'shop_test-1'])('accepts %j', (raw) => {
+    expect(envQueuePrefix().parse(raw)).toBe(raw);
+  });
+
+  // A half tag or text after the tag would put BullMQ's keys in other slots than intended.
+  it.each(['{commerce', 'commerce}', '{a}b', '{}', 'a:b', '{a:b}'])('rejects %j', (raw) => {
+    expect(envQueuePrefix().safeParse(raw).success).toBe(false);
   });
 });

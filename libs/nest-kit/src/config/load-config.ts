@@ -23,8 +23,9 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** The config type a schema produces: `type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>`. */
 export type ConfigOf<S extends z.ZodObject> = Readonly<z.output<S>>;
 
-// Values of these variables never appear in error messages (they end up in logs and CI output).
-const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL|_KEY$|^KEY$/i;
+// Values of these variables never appear in error messages (they end up in logs and CI output);
+// `..._DATA` holds PEM text (keys among it) or metadata that may carry tokens.
+const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL|_KEY$|^KEY$|DATA$/i;
 
 /**
  * Validates `env` (default: process.env) against a zod object schema and returns a typed,

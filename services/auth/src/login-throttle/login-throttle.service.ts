@@ -19,7 +19,7 @@ export interface AttemptTicket {
   readonly keys: AttemptKeys;
 }
 
-interface AttemptKeys {
+export interface AttemptKeys {
   /** Per (account, address); absent for service accounts, which are never locked. */
   readonly pair?: string;
   readonly pairLock?: string;
@@ -39,6 +39,29 @@ const DECREMENT_IF_POSITIVE = `
 local value = tonumber(redis.call('GET', KEYS[1]) or '0')
 if value > 0 then return redis.call('DECR', KEYS[1]) end
 return 0`;
+
+/** The Redis keys of one attempt under `prefix` (REDIS_KEY_PREFIX plus `{throttle}:`). */
+export function attemptKeys(
+  prefix: string,
+  subject: AttemptSubject,
+  ip: string | undefined,
+): AttemptKeys {
+  const address = normaliseIp(ip);
+  const ipKeys = {
+    ip: `${prefix}count:ip:${address}`,
+    ipLock: `${prefix}lock:ip:${address}`,
+  };
+  if (subject.kind === 'service') return ipKeys;
+  // Hashed: no email addresses in Redis key names.
+  const account = createHash('sha256').update(subject.email).digest('hex').slice(0, 32);
+  return {
+    ...ipKeys,
+    pair: `${prefix}count:pair:${account}:${address}`,
+    pairLock: `${prefix}lock:pair:${account}:${address}`,
+    account: `${prefix}count:acct:${account}`,
+    accountSlot: `${prefix}slot:acct:${account}`,
+  };
+}
 
 /**
  * Brute-force protection in Redis that stops guessing without letting a stranger lock anyone out:
@@ -70,7 +93,9 @@ export class LoginThrottle {
       windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000,
       lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000,
     };
-    this.prefix = `${config.REDIS_KEY_PREFIX}throttle:`;
+    // One hash tag for every throttle key: an attempt counts the address, the (account, address)
+    // pair and the account in one MULTI, which a Redis Cluster allows only within one slot.
+    this.prefix = `${config.REDIS_KEY_PREFIX}{throttle}:`;
   }
 
   /** Counts an attempt of `subject` from `ip`, or throws 429 TOO_MANY_ATTEMPTS with Retry-After. */
@@ -130,21 +155,7 @@ export class LoginThrottle {
   }
 
   private keysOf(subject: AttemptSubject, ip: string | undefined): AttemptKeys {
-    const address = normaliseIp(ip);
-    const ipKeys = {
-      ip: `${this.prefix}count:ip:${address}`,
-      ipLock: `${this.prefix}lock:ip:${address}`,
-    };
-    if (subject.kind === 'service') return ipKeys;
-    // Hashed: no email addresses in Redis key names.
-    const account = createHash('sha256').update(subject.email).digest('hex').slice(0, 32);
-    return {
-      ...ipKeys,
-      pair: `${this.prefix}count:pair:${account}:${address}`,
-      pairLock: `${this.prefix}lock:pair:${account}:${address}`,
-      account: `${this.prefix}count:acct:${account}`,
-      accountSlot: `${this.prefix}slot:acct:${account}`,
-    };
+    return attemptKeys(this.prefix, subject, ip);
   }
 
   private async lock(scopes: readonly LockScope[], keys: AttemptKeys): Promise<void> {

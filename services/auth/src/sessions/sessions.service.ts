@@ -240,13 +240,11 @@ export class SessionsService {
       .map((t) => ({ key: revokedJtiKey(t.jti), ttl: revocationTtlMs(t.expiresAt, now) }))
       .filter((t) => t.ttl > 0);
     if (live.length === 0) return;
-    const pipeline = this.redis.multi();
-    // A second of slack: the key must outlive the token even with a little clock skew.
-    for (const { key, ttl } of live) pipeline.set(key, '1', 'PX', ttl + 1000);
     try {
-      const results = await pipeline.exec();
-      const failed = results?.find(([error]) => error);
-      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      // One SET per key, not a MULTI: the keys are in different Redis Cluster slots, and each SET
+      // stands alone (a failure is a 503 and the caller tries again; setting twice is harmless).
+      // A second of slack: the key must outlive the token even with a little clock skew.
+      await Promise.all(live.map(({ key, ttl }) => this.redis.set(key, '1', 'PX', ttl + 1000)));
     } catch (error) {
       throw AuthErrors.unavailable('Token revocation', error);
     }

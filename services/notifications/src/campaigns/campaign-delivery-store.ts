@@ -24,7 +24,9 @@ local function parse(state)
   return kind, token, tonumber(at)
 end`;
 
-// KEYS: status, recipients, counters, suppressed. ARGV: userId, token, now (ms), lease (ms), address.
+// KEYS: status, recipients, counters (one campaign: one hash slot). ARGV: userId, token, now (ms),
+// lease (ms), '1' when the address is suppressed (read just before: the suppression set lives in
+// another slot, and an unsubscribe landing in between is one that came a moment too late).
 const CLAIM = `${COMPLETE}
 local state = redis.call('HGET', KEYS[2], ARGV[1])
 local kind, token, at = parse(state)
@@ -45,7 +47,7 @@ if status == '${CampaignStatus.PAUSED}' then
   if kind then redis.call('HDEL', KEYS[2], ARGV[1]) end
   return {'paused'}
 end
-if redis.call('SISMEMBER', KEYS[4], ARGV[5]) == 1 then
+if ARGV[5] == '1' then
   redis.call('HSET', KEYS[2], ARGV[1], '${S.SUPPRESSED}')
   redis.call('HINCRBY', KEYS[3], 'suppressed', 1)
   return {'suppressed', tostring(complete(KEYS[1], KEYS[3]))}
@@ -162,10 +164,14 @@ export class CampaignDeliveryStore implements OnModuleInit {
     now: number,
   ): Promise<ClaimResult> {
     const keys = campaignKeys(this.prefix, recipient.campaignId);
+    const suppressed = await this.redis.sismember(
+      campaignSuppressionKey(this.prefix),
+      address.toLowerCase(),
+    );
     const reply = (await this.run(
       CLAIM,
-      [keys.status, keys.recipients, keys.counters, campaignSuppressionKey(this.prefix)],
-      [recipient.userId, token, now, leaseMs, address.toLowerCase()],
+      [keys.status, keys.recipients, keys.counters],
+      [recipient.userId, token, now, leaseMs, suppressed === 1 ? '1' : '0'],
     )) as string[];
     const [kind, value = ''] = reply;
     switch (kind) {

@@ -1,14 +1,16 @@
-import { CampaignStatus } from '@commerce/contracts';
+import { CampaignStatus, queueKeyspace } from '@commerce/contracts';
 import type { Redis } from 'ioredis';
 
 /**
  * Redis keys of a campaign's delivery state: the API side (status, suppression at fan-out,
  * progress; campaign-state.ts) and the campaign processor (claims and counters;
  * campaign-delivery-store.ts). The campaign id is a hash tag so one campaign's keys live in one
- * slot (the Lua scripts touch them together).
+ * slot (the Lua scripts touch them together) and campaigns spread over a cluster's slots; the
+ * QUEUE_PREFIX goes in without its own braces, which would otherwise be the tag (`commerce:campaign:
+ * {<id>}:status` for both `{commerce}` and `commerce`).
  */
 export function campaignKeys(prefix: string, campaignId: string) {
-  const base = `${prefix}:campaign:{${campaignId}}`;
+  const base = `${queueKeyspace(prefix)}:campaign:{${campaignId}}`;
   return {
     /** String: the campaign status, written by the API on every change. */
     status: `${base}:status`,
@@ -58,8 +60,12 @@ export async function expireCampaignKeys(
     .exec();
 }
 
-/** Redis set of suppressed (unsubscribed) addresses, lower-cased; mirrors MongoDB. */
-export const campaignSuppressionKey = (prefix: string) => `${prefix}:campaign:suppressed`;
+/**
+ * Redis set of suppressed (unsubscribed) addresses, lower-cased; mirrors MongoDB. In a slot of its
+ * own: no script reads it together with a campaign's keys.
+ */
+export const campaignSuppressionKey = (prefix: string) =>
+  `${queueKeyspace(prefix)}:campaign:suppressed`;
 
 /**
  * Final per-recipient states in the campaign's `recipients` hash (a recipient being delivered

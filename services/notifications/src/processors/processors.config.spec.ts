@@ -8,7 +8,7 @@ describe('notification processors config', () => {
       PORT: 3010,
       MONGO_URL: 'mongodb://127.0.0.1:27017/commerce_notifications',
       REDIS_URL: 'redis://127.0.0.1:6379',
-      QUEUE_PREFIX: 'commerce',
+      QUEUE_PREFIX: '{commerce}',
       SMTP_URL: 'smtp://127.0.0.1:1025',
       MAIL_FROM: 'Commerce <no-reply@commerce.test>',
       SMTP_POOL_SIZE: 5,

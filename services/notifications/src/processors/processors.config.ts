@@ -2,6 +2,7 @@ import { ServiceBodyLimit } from '@commerce/contracts';
 import { type ConfigOf, baseConfigSchema, envInt, envPort, envUrl } from '@commerce/nest-kit';
 import { type QueueWorkerSettings, queueWorkerEnv } from '@commerce/queue-worker';
 import { z } from 'zod';
+import { envMongoUrl } from '../database/mongo-url';
 
 // "Shop <shop@example.com>" or "shop@example.com".
 const MAILBOX =
@@ -27,9 +28,7 @@ export const PROCESSORS_PORT = 3010;
 export const notificationProcessorsEnv = {
   ...queueWorkerEnv,
   /** The notifications database: email jobs name a notification stored there. */
-  MONGO_URL: envUrl(['mongodb:', 'mongodb+srv:']).default(
-    'mongodb://127.0.0.1:27017/commerce_notifications',
-  ),
+  MONGO_URL: envMongoUrl().default('mongodb://127.0.0.1:27017/commerce_notifications'),
   /** `smtp://[user:pass@]host:port` (STARTTLS when offered) or `smtps://` (TLS from the start). */
   SMTP_URL: envUrl(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z

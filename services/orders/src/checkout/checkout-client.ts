@@ -11,7 +11,7 @@ import {
   TaskQueue,
   taskQueueName,
 } from '@commerce/contracts';
-import { AppError, InjectConfig } from '@commerce/nest-kit';
+import { AppError, InjectConfig, temporalConnectionOptions } from '@commerce/nest-kit';
 import {
   approveOrderUpdate,
   cancelOrderSignal,
@@ -70,7 +70,8 @@ export class CheckoutClient implements OnApplicationShutdown {
 
   constructor(@InjectConfig() private readonly config: OrdersConfig) {
     // Lazy: the service starts (and serves carts and orders) while Temporal is still coming up.
-    this.connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+    // TLS, mTLS, the API key and metadata come from the config (the SDK does the TLS itself).
+    this.connection = Connection.lazy(temporalConnectionOptions(config));
     this.client = new Client({ connection: this.connection, namespace: config.TEMPORAL_NAMESPACE });
   }
 
