@@ -2,6 +2,7 @@ import { ServiceCallError } from '@commerce/service-client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from './create-activities';
 import { createInventoryActivities } from './inventory.activities';
+import { createAnalyticsActivities } from './analytics.activities';
 import { createNotificationActivities } from './notifications.activities';
 import { alreadyIn, createOrderActivities } from './orders.activities';
 import { chargeOutcome, createPaymentActivities } from './payments.activities';
@@ -392,7 +393,7 @@ describe('order activities', () => {
 describe('notification activities', () => {
   it('sends one email per order and template', async () => {
     const stub = stubCaller('notifications', { status: 201, body: {} });
-    await createNotificationActivities(stub.caller, stubCaller('analytics').caller).notifyCustomer({
+    await createNotificationActivities(stub.caller).notifyCustomer({
       ...ctx,
       customerId: 'c-1',
       email: 'c@example.com',
@@ -413,40 +414,13 @@ describe('notification activities', () => {
     });
   });
 
-  it('hands the order outcome to the analytics service, keyed by the event id', async () => {
-    const analytics = stubCaller('analytics', { status: 202, body: {} });
-    const event = {
-      id: `order.completed:${orderId}`,
-      type: 'order.completed' as const,
-      at: '2026-11-28T00:00:00.000Z',
-      orderId,
-      customerId: 'c-1',
-      total: 1500,
-      currency: 'EUR',
-      items: [{ productId: 'p-1', quantity: 1, unitPrice: 1500 }],
-    };
-    await createNotificationActivities(
-      stubCaller('notifications').caller,
-      analytics.caller,
-    ).recordOrderOutcome({
-      ...ctx,
-      event,
-    });
-    expect(analytics.requests[0]).toMatchObject({
-      method: 'POST',
-      path: '/internal/analytics/events',
-      idempotencyKey: event.id,
-      body: event,
-    });
-  });
-
   it('a bad request is a non-retryable BadRequest', async () => {
     const stub = stubCaller(
       'notifications',
       refused('notifications', 400, 'VALIDATION_FAILED', 'to must be an email'),
     );
     const error = await thrown(
-      createNotificationActivities(stub.caller, stubCaller('analytics').caller).notifyCustomer({
+      createNotificationActivities(stub.caller).notifyCustomer({
         ...ctx,
         customerId: 'c-1',
         email: 'nope',
@@ -466,7 +440,7 @@ describe('notification activities', () => {
     });
     const stub = stubCaller('notifications', timeout);
     const error = await thrown(
-      createNotificationActivities(stub.caller, stubCaller('analytics').caller).notifyCustomer({
+      createNotificationActivities(stub.caller).notifyCustomer({
         ...ctx,
         customerId: 'c',
         email: 'c@example.com',
@@ -475,5 +449,55 @@ describe('notification activities', () => {
       }),
     );
     expect(error).toBe(timeout);
+  });
+});
+
+describe('analytics activities', () => {
+  it('hands the order outcome to the analytics service, keyed by the event id', async () => {
+    const analytics = stubCaller('analytics', { status: 202, body: {} });
+    const event = {
+      id: `order.completed:${orderId}`,
+      type: 'order.completed' as const,
+      at: '2026-11-28T00:00:00.000Z',
+      orderId,
+      customerId: 'c-1',
+      total: 1500,
+      currency: 'EUR',
+      items: [{ productId: 'p-1', quantity: 1, unitPrice: 1500 }],
+    };
+    await createAnalyticsActivities(analytics.caller).recordOrderOutcome({ ...ctx, event });
+    expect(analytics.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/internal/analytics/events',
+      idempotencyKey: event.id,
+      body: event,
+    });
+  });
+
+  it('an analytics outage is left to the retry policy', async () => {
+    const down = new ServiceCallError({
+      kind: 'http',
+      service: 'analytics',
+      method: 'POST',
+      path: '/internal/analytics/events',
+      status: 503,
+    });
+    const error = await thrown(
+      createAnalyticsActivities(stubCaller('analytics', down).caller).recordOrderOutcome({
+        ...ctx,
+        event: {
+          id: `order.failed:${orderId}`,
+          type: 'order.failed',
+          at: '2026-11-28T00:00:00.000Z',
+          orderId,
+          customerId: 'c-1',
+          total: 1500,
+          currency: 'EUR',
+          items: [],
+          reason: 'declined',
+        },
+      }),
+    );
+    expect(error).toBe(down);
   });
 });

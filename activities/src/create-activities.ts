@@ -1,4 +1,5 @@
 import type { ServiceCaller } from '@commerce/service-client';
+import { createAnalyticsActivities } from './analytics.activities';
 import { createInventoryActivities } from './inventory.activities';
 import { createNotificationActivities } from './notifications.activities';
 import { createOrderActivities } from './orders.activities';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps): CheckoutActivities {
     ...createInventoryActivities(deps.products),
     ...createPaymentActivities(deps.payments),
     ...createOrderActivities(deps.orders),
-    ...createNotificationActivities(deps.notifications, deps.analytics),
+    ...createNotificationActivities(deps.notifications),
+    ...createAnalyticsActivities(deps.analytics),
   };
 }

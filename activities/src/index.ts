@@ -9,6 +9,7 @@ export {
 } from './payments.activities';
 export { alreadyIn, createOrderActivities } from './orders.activities';
 export { createNotificationActivities, notificationKey } from './notifications.activities';
+export { createAnalyticsActivities } from './analytics.activities';
 export { ActivityFailureType } from './failure-types';
 export {
   businessFailure,

@@ -1,8 +1,7 @@
 import type { SendNotificationRequest } from '@commerce/contracts';
 import type { ServiceCaller } from '@commerce/service-client';
 import { callService } from './call-service';
-import type { ActivityContext, NotificationActivities, NotifyCustomerInput } from './types';
-import type { OrderOutcomeEvent } from '@commerce/contracts';
+import type { NotificationActivities, NotifyCustomerInput } from './types';
 
 /** One notification per order and template, whatever the number of attempts. */
 export const notificationKey = (template: string, orderId: string) => `${template}:${orderId}`;
@@ -10,12 +9,8 @@ export const notificationKey = (template: string, orderId: string) => `${templat
 /**
  * Customer notifications through the notifications service (task queue `notifications`). The
  * service delivers (through its email queue); the activity only records the request, idempotently.
- * The order's analytics event goes to the analytics service, which enqueues it for its processor.
  */
-export function createNotificationActivities(
-  notifications: ServiceCaller,
-  analytics: ServiceCaller,
-): NotificationActivities {
+export function createNotificationActivities(notifications: ServiceCaller): NotificationActivities {
   return {
     async notifyCustomer(input: NotifyCustomerInput & { locale?: string }): Promise<void> {
       const key = notificationKey(input.template, input.orderId);
@@ -36,18 +31,6 @@ export function createNotificationActivities(
         path: '/internal/notifications',
         body,
         idempotencyKey: key,
-      });
-    },
-
-    async recordOrderOutcome(input: ActivityContext & { event: OrderOutcomeEvent }): Promise<void> {
-      await callService({
-        activity: 'recordOrderOutcome',
-        client: analytics,
-        input,
-        method: 'POST',
-        path: '/internal/analytics/events',
-        body: input.event,
-        idempotencyKey: input.event.id,
       });
     },
   };

@@ -2,6 +2,7 @@
 // code) and these implementations share one definition.
 export type {
   ActivityContext,
+  AnalyticsActivities,
   ChargeOutcome,
   ChargePaymentInput,
   CheckoutActivities,

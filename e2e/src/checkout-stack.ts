@@ -224,7 +224,7 @@ export async function startCheckoutStack(
   const domainWorker = temporalWorker(
     'domainWorker',
     ports.domainWorker,
-    'inventory,orders,notifications',
+    'inventory,orders,notifications,analytics',
   );
   const gateway = new AppProcess('gateway', 'gateway', ports.gateway, {
     REDIS_URL: redisUrl,

@@ -1,4 +1,5 @@
 import {
+  createAnalyticsActivities,
   createInventoryActivities,
   createNotificationActivities,
   createOrderActivities,
@@ -37,6 +38,13 @@ export function activitiesFor(role: Exclude<WorkerRole, 'checkout'>, config: Wor
     case TaskQueue.orders:
       return createOrderActivities(clients.orders);
     case TaskQueue.notifications:
-      return createNotificationActivities(clients.notifications, clients.analytics);
+      return {
+        ...createNotificationActivities(clients.notifications),
+        // Checkouts started before recordOrderOutcome moved to the analytics queue (patch
+        // ANALYTICS_QUEUE in the workflow) still schedule it here: kept until none is running.
+        ...createAnalyticsActivities(clients.analytics),
+      };
+    case TaskQueue.analytics:
+      return createAnalyticsActivities(clients.analytics);
   }
 }

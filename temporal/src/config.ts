@@ -19,6 +19,7 @@ export const WORKER_ROLES = [
   TaskQueue.payments,
   TaskQueue.orders,
   TaskQueue.notifications,
+  TaskQueue.analytics,
 ] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
 

@@ -9,6 +9,8 @@ export interface BundleOptions {
   workflowsPath?: string;
   /** Module aliases for webpack, e.g. to bundle workspace libraries from source in tests. */
   aliases?: Record<string, string>;
+  /** Workflow interceptor modules bundled with the code (tests observe the workflow with one). */
+  interceptorModules?: string[];
   logger?: Logger;
 }
 
@@ -28,6 +30,9 @@ export function bundleWorkflows(options: BundleOptions = {}): Promise<WorkflowBu
       };
       return config;
     },
+    ...(options.interceptorModules
+      ? { workflowInterceptorModules: options.interceptorModules }
+      : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
 }

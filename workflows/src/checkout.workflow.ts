@@ -10,12 +10,14 @@
  * than a new workflow type: the orders service, operators' scripts and the Web UI keep one type
  * and one id scheme (`checkout-<orderId>`), runs in flight finish on the order they started with
  * (their histories replay, temporal/test/histories), and the old branch is deleted once none is
- * left (docs/reliability.md).
+ * left (docs/reliability.md). `patched(ANALYTICS_QUEUE)` moved the analytics step to its own task
+ * queue the same way (see the constant).
  *
  * Deterministic code only: no I/O, clocks or randomness except through the workflow APIs.
  */
 import {
   analyticsEventId,
+  type AnalyticsActivities,
   type ApproveOrderSignal,
   type CheckoutInput,
   type CheckoutResult,
@@ -63,6 +65,17 @@ import {
 export const AUTHORISE_FIRST = 'authorise-before-review';
 
 /**
+ * recordOrderOutcome calls the analytics service, so it runs on the analytics queue, served by the
+ * analytics worker role (issue 14); it first ran on the notifications queue. The queue is recorded
+ * in the run's history, so a run started before this patch keeps the notifications queue for its
+ * whole life (decided once at the start, like AUTHORISE_FIRST): its history replays as recorded
+ * (replay compares only an activity's type and id, so an unpatched move would pass it silently)
+ * and it never changes owners half way. The notifications role therefore keeps registering
+ * recordOrderOutcome; that registration and the old branch go once no such run is left.
+ */
+export const ANALYTICS_QUEUE = 'record-order-outcome-on-analytics-queue';
+
+/**
  * The checkout's activities: one proxy per domain, each on its own task queue so each domain's
  * worker scales on its own. The queues carry the prefix of the queue this run was started on, so
  * a deployment (or a test run) with its own prefix keeps its tasks to its own workers; the prefix
@@ -70,8 +83,17 @@ export const AUTHORISE_FIRST = 'authorise-before-review';
  * Business refusals arrive as non-retryable ApplicationFailures; everything else is retried by
  * these policies.
  */
-function checkoutSteps(prefix: string) {
+function checkoutSteps(prefix: string, analyticsOnItsQueue: boolean) {
   const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
+  const bestEffort = {
+    startToCloseTimeout: '15s',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      maximumAttempts: 5,
+    },
+  } as const;
   return {
     // Never forever: each of these has a maximum, after which the checkout fails and compensates.
     inventory: proxyActivities<InventoryActivities>({
@@ -124,13 +146,13 @@ function checkoutSteps(prefix: string) {
     // Best effort: a notification that cannot be sent must not hold up or fail a paid order.
     notifications: proxyActivities<NotificationActivities>({
       taskQueue: on(TaskQueue.notifications),
-      startToCloseTimeout: '15s',
-      retry: {
-        initialInterval: '2s',
-        backoffCoefficient: 2,
-        maximumInterval: '1m',
-        maximumAttempts: 5,
-      },
+      ...bestEffort,
+    }),
+    // Best effort too (an analytics outage never touches the order), on the queue of its owner;
+    // runs started before ANALYTICS_QUEUE schedule it on the notifications queue.
+    analytics: proxyActivities<AnalyticsActivities>({
+      taskQueue: on(analyticsOnItsQueue ? TaskQueue.analytics : TaskQueue.notifications),
+      ...bestEffort,
     }),
   };
 }
@@ -155,7 +177,11 @@ class CheckoutFailed extends Error {
 type Decision = { approved: true; by: string } | { approved: false; by: string; reason: string };
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
-  const steps = checkoutSteps(taskQueuePrefixOf(workflowInfo().taskQueue));
+  // Decided once, at the start (see ANALYTICS_QUEUE): the queue of the analytics step.
+  const steps = checkoutSteps(
+    taskQueuePrefixOf(workflowInfo().taskQueue),
+    patched(ANALYTICS_QUEUE),
+  );
   const { inventory, payments, orders, settleInventory, settlePayments } = steps;
   const ctx = { orderId: input.orderId, requestId: input.requestId };
   const state: CheckoutState = {
@@ -638,7 +664,7 @@ async function notifyBestEffort(
  * already running: `patched` keeps histories recorded without this step replaying as they ran.
  */
 async function recordOutcomeBestEffort(
-  { notifications }: CheckoutSteps,
+  { analytics }: CheckoutSteps,
   input: CheckoutInput,
   type: OrderOutcomeEvent['type'],
   state: CheckoutState,
@@ -646,7 +672,7 @@ async function recordOutcomeBestEffort(
 ): Promise<void> {
   if (!patched('analytics-order-outcome')) return;
   try {
-    await notifications.recordOrderOutcome({
+    await analytics.recordOrderOutcome({
       orderId: input.orderId,
       requestId: input.requestId,
       event: {

@@ -100,6 +100,9 @@ export interface NotifyCustomerInput extends ActivityContext {
 export interface NotificationActivities {
   /** Idempotent per order and template. */
   notifyCustomer(input: NotifyCustomerInput): Promise<void>;
+}
+
+export interface AnalyticsActivities {
   /**
    * Hands the order's outcome to the analytics pipeline (the analytics service's internal route,
    * which enqueues it with the event's id as job id). Best effort, idempotent per event id.
@@ -110,4 +113,5 @@ export interface NotificationActivities {
 export type CheckoutActivities = InventoryActivities &
   PaymentActivities &
   OrderActivities &
-  NotificationActivities;
+  NotificationActivities &
+  AnalyticsActivities;

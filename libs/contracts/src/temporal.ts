@@ -5,6 +5,8 @@ export const TaskQueue = {
   payments: 'payments',
   orders: 'orders',
   notifications: 'notifications',
+  /** The order outcomes the checkout hands to the analytics service. */
+  analytics: 'analytics',
 } as const;
 export type TaskQueue = (typeof TaskQueue)[keyof typeof TaskQueue];
 

@@ -66,7 +66,7 @@ describe('notifications service edges', () => {
   });
 
   it('never answers 5xx to malformed bodies and stores nothing', async () => {
-    const before = await env.count();
+    const before = await env.countNotifications();
     const bodies: unknown[] = [
       [],
       'text',
@@ -91,7 +91,7 @@ describe('notifications service edges', () => {
       });
       expect({ body, ok: res.status >= 400 && res.status < 500 }).toEqual({ body, ok: true });
     }
-    expect(await env.count()).toBe(before);
+    expect(await env.countNotifications()).toBe(before);
   });
 
   it('seeds the built-in templates once, however many instances start', async () => {
@@ -102,7 +102,7 @@ describe('notifications service edges', () => {
       { _id: 'welcome/en' as never },
       { $set: { origin: 'custom', subject: 'Hello {{name}}, nice to meet you' } },
     );
-    await Promise.all([env.startApp(), env.startApp()]);
+    await Promise.all([env.start(), env.start()]);
     expect(await templates.countDocuments()).toBe(10);
     expect(await templates.countDocuments({ origin: 'seed' })).toBe(9);
     const res = await env.send({

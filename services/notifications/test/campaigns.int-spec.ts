@@ -9,7 +9,7 @@ import { CampaignFanout } from '../src/campaigns/campaign-fanout';
 import { campaignKeys, campaignSuppressionKey } from '../src/campaigns/campaign-keys';
 import { campaignJobId } from '../src/campaigns/campaign-job-id';
 import { unsubscribeToken } from '../src/campaigns/unsubscribe-token';
-import { AuthStandIn } from './support/auth-stand-in';
+import { AuthUsers } from './support/auth-users';
 import { NotificationsTestEnvironment, errorShape, eventually } from './support/notifications-app';
 import { buildNotifications, startProcessors } from './support/processors-process';
 
@@ -32,15 +32,13 @@ const SECRET = 'test-campaign-unsubscribe-secret';
 // pause/resume/cancel state machine and the unsubscribe link (the processors run in one test only).
 describe('notifications: campaigns', () => {
   const env = new NotificationsTestEnvironment();
-  const auth = new AuthStandIn(env.issuer);
+  const auth = new AuthUsers(env.issuer);
   let admin: string;
   let queue: Queue<CampaignJobData>;
   let redis: Redis;
   let campaigns: Collection<CampaignDocument>;
 
   beforeAll(async () => {
-    // env.setUp starts the token issuer; the auth stand-in only needs its keys.
-    await auth.start();
     for (let i = 0; i < 25; i++) {
       auth.users.push({
         id: randomUUID(),
@@ -50,7 +48,6 @@ describe('notifications: campaigns', () => {
       });
     }
     await env.setUp({
-      AUTH_URL: auth.url,
       CAMPAIGN_FANOUT_PAGE_SIZE: '7',
       CAMPAIGN_SWEEP_INTERVAL_MS: '0',
       CAMPAIGN_UNSUBSCRIBE_SECRET: SECRET,
@@ -70,7 +67,6 @@ describe('notifications: campaigns', () => {
     await queue?.close();
     redis?.disconnect();
     await env.tearDown();
-    await auth.stop();
   });
 
   const create = (body: Record<string, unknown>, token = admin) =>

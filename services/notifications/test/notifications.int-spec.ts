@@ -55,7 +55,7 @@ describe('POST /internal/notifications', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(await env.count({ idempotencyKey: key })).toBe(1);
+    expect(await env.countNotifications({ idempotencyKey: key })).toBe(1);
   });
 
   it('keeps one notification and one job for 10 concurrent requests with one key', async () => {
@@ -68,7 +68,7 @@ describe('POST /internal/notifications', () => {
       200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
     ]);
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
-    expect(await env.count({ idempotencyKey: key })).toBe(1);
+    expect(await env.countNotifications({ idempotencyKey: key })).toBe(1);
     const jobs = await env.queue.getJobs(['wait', 'delayed', 'active', 'completed']);
     expect(jobs.filter((j) => j.data.notificationId === replies[0]!.body.id)).toHaveLength(1);
   });
@@ -87,7 +87,7 @@ describe('POST /internal/notifications', () => {
   });
 
   it('refuses an unknown template or channel with 400 naming the field, storing nothing', async () => {
-    const before = await env.count();
+    const before = await env.countNotifications();
     const jobsBefore = await env.queue.count();
 
     const template = await env.send({ template: 'order-shipped' });
@@ -112,12 +112,12 @@ describe('POST /internal/notifications', () => {
       details: [{ field: 'channel', constraints: ['channel must be one of: email, sms, push'] }],
     });
 
-    expect(await env.count()).toBe(before);
+    expect(await env.countNotifications()).toBe(before);
     expect(await env.queue.count()).toBe(jobsBefore);
   });
 
   it('refuses data the template cannot render, naming each missing field', async () => {
-    const before = await env.count();
+    const before = await env.countNotifications();
     const res = await env.send({
       data: {
         orderId: 'A-1',
@@ -139,11 +139,11 @@ describe('POST /internal/notifications', () => {
     const money = await env.send({ data: { ...ORDER_DATA, total: 49.98 } });
     expect(money.status).toBe(400);
     expect(money.body).toMatchObject({ details: [{ field: 'data.total' }] });
-    expect(await env.count()).toBe(before);
+    expect(await env.countNotifications()).toBe(before);
   });
 
   it('refuses bad recipients and bodies with 400, storing nothing', async () => {
-    const before = await env.count();
+    const before = await env.countNotifications();
     const cases: [Record<string, unknown>, string][] = [
       [{ to: 'not-an-address' }, 'to'],
       [{ channel: 'sms', to: '0151 1234' }, 'to'],
@@ -162,7 +162,7 @@ describe('POST /internal/notifications', () => {
       );
       expect({ body, fields }).toEqual({ body, fields: expect.arrayContaining([field]) });
     }
-    expect(await env.count()).toBe(before);
+    expect(await env.countNotifications()).toBe(before);
   });
 
   it('is for SERVICE tokens only', async () => {
@@ -368,7 +368,7 @@ describe('email delivery through the queue processors', () => {
     expect(late).toMatchObject({ status: 200, body: { id: first.body.id, status: 'SENT' } });
     await new Promise((r) => setTimeout(r, 1000));
     expect(await env.sink.search(`to:"${to}"`)).toHaveLength(1);
-    expect(await env.count({ idempotencyKey: key })).toBe(1);
+    expect(await env.countNotifications({ idempotencyKey: key })).toBe(1);
 
     const view = await env.request<NotificationBody>(
       'GET',

@@ -45,14 +45,13 @@ describe('handing QUEUED notifications over again', () => {
   });
 
   it('stores and answers 201 when the queue is unreachable; the sweep hands it over later', async () => {
-    const other = await env.startApp();
+    const other = await env.start();
     await other.app.get(EmailQueue).queue.close();
     const key = `offline:${randomUUID()}`;
-    const offline = await env.request<{ id: string; status: string }>(
+    const offline = await other.request<{ id: string; status: string }>(
       'POST',
       '/internal/notifications',
       {
-        url: other.url,
         token: env.serviceToken(),
         body: {
           userId: randomUUID(),
@@ -127,7 +126,7 @@ describe('the requeue sweep over a long backlog', () => {
     const queued = async () =>
       (await Promise.all(keys.map((key) => env.queue.getJob(emailJobId(key))))).map(Boolean);
 
-    const small = await env.startApp({ REQUEUE_BATCH_SIZE: '2' });
+    const small = await env.start({ REQUEUE_BATCH_SIZE: '2' });
     const sweeper = small.app.get(RequeueSweeper);
     await sweeper.tick(); // the sweep at start is already running: this waits for it
     expect(await queued()).toEqual([true, true, false]);

@@ -1,45 +1,26 @@
 import { QueueName } from '@commerce/contracts';
-import {
-  type ScratchDatabase,
-  TestTokenIssuer,
-  createScratchDatabase,
-  testEndpoints,
-  uniqueName,
-} from '@commerce/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { testEndpoints } from '@commerce/testing';
 import { Queue } from 'bullmq';
 import { hostname } from 'node:os';
-import { startWorkersApp, eventually } from './support/workers-env';
+import { WorkersTestApp, eventually } from './support/workers-app';
 
 // The workers host composes the notifications context's processors (their behaviour is tested in
 // services/notifications/test): they run here on the host's config and report in its /health.
 describe('workers host: the notifications processors', () => {
-  const issuer = new TestTokenIssuer();
-  const prefix = uniqueName('wkn');
-  let db: ScratchDatabase;
-  let app: NestFastifyApplication;
-  let url: string;
+  const host = new WorkersTestApp();
   let queues: Queue[];
 
   beforeAll(async () => {
-    await issuer.start();
-    db = await createScratchDatabase('wkhost');
-    ({ app, url } = await startWorkersApp({
-      QUEUE_PREFIX: prefix,
-      DATABASE_URL: db.url,
-      AUTH_JWKS_URL: issuer.jwksUrl,
-      EMAIL_CONCURRENCY: '3',
-    }));
+    await host.setUp({ EMAIL_CONCURRENCY: '3' });
     queues = [QueueName.email, QueueName.campaign].map(
-      (name) => new Queue(name, { connection: { url: testEndpoints.redisUrl }, prefix }),
+      (name) =>
+        new Queue(name, { connection: { url: testEndpoints.redisUrl }, prefix: host.prefix }),
     );
   });
 
   afterAll(async () => {
-    await app?.close();
+    await host.tearDown();
     for (const queue of queues ?? []) await queue.close();
-    await db?.drop();
-    await issuer.stop();
   });
 
   it('works on the email and campaign-email queues, one worker each in this process', async () => {
@@ -56,9 +37,9 @@ describe('workers host: the notifications processors', () => {
   });
 
   it('reports the notifications database in its /health', async () => {
-    const res = await fetch(`${url}/health`);
+    const res = await host.request('GET', '/health');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    expect(res.body).toMatchObject({
       status: 'ok',
       info: { mongodb: { status: 'up' }, redis: { status: 'up' }, postgres: { status: 'up' } },
     });

@@ -5,6 +5,7 @@ import {
   type CheckoutResult,
   CheckoutFailureType,
   checkoutWorkflowId,
+  TaskQueue,
 } from '@commerce/contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -28,10 +29,11 @@ import { saveHistoryIfRecording } from '../support/histories';
 const stubs = new StubActivities();
 let env: TestWorkflowEnvironment;
 let taskQueue: string;
+let on: (queue: TaskQueue) => string;
 let stopWorkers: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ env, taskQueue, stop: stopWorkers } = await startCheckoutWorkers(stubs.build()));
+  ({ env, taskQueue, on, stop: stopWorkers } = await startCheckoutWorkers(stubs.build()));
 }, 120_000);
 afterAll(() => stopWorkers?.());
 
@@ -73,6 +75,18 @@ const waitForStatus = (handle: WorkflowHandle, status: string) =>
     async () => (await handle.query(getStatusQuery)).status === status,
     10_000,
   );
+
+/** The task queue the workflow scheduled each activity on, from the run's history. */
+async function taskQueueByActivity(handle: WorkflowHandle): Promise<Map<string, string>> {
+  const history = await handle.fetchHistory();
+  const byName = new Map<string, string>();
+  for (const event of history.events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (!scheduled?.activityType?.name) continue;
+    byName.set(scheduled.activityType.name, scheduled.taskQueue?.name ?? '');
+  }
+  return byName;
+}
 
 /** The retry policy the workflow gave each scheduled activity, from the run's history. */
 async function maximumAttemptsByActivity(handle: WorkflowHandle): Promise<Map<string, number>> {
@@ -161,6 +175,21 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     );
     expect(description.typedSearchAttributes.get(SearchAttribute.OrderTotal)).toBe(5000);
     await saveHistoryIfRecording('authorise-first-success', handle);
+  });
+
+  // Issue 14: recordOrderOutcome calls the analytics service, so it runs on the analytics queue
+  // (patch ANALYTICS_QUEUE); runs started before keep the notifications queue (replay spec).
+  it('records the order outcome on the analytics queue, the notification on the notifications queue', async () => {
+    const input = checkoutInput();
+    const handle = await start(input);
+    await handle.result();
+
+    expect(stubs.countOf(input.orderId, 'recordOrderOutcome')).toBe(1);
+    const queues = await taskQueueByActivity(handle);
+    expect(queues.get('recordOrderOutcome')).toBe(on(TaskQueue.analytics));
+    expect(queues.get('notifyCustomer')).toBe(on(TaskQueue.notifications));
+    expect(queues.get('capturePayment')).toBe(on(TaskQueue.payments));
+    await saveHistoryIfRecording('analytics-queue-success', handle);
   });
 
   // Issue 13: COMPLETED was written before the stock was committed.

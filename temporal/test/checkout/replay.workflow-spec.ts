@@ -1,29 +1,84 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { taskQueuePrefixOf } from '@commerce/contracts';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { type InjectedSinks, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { quietTemporalRuntime } from '@commerce/testing';
 import { HISTORIES_DIR } from '../support/histories';
+import type { ScheduledActivitySinks } from '../support/scheduled-activities.interceptor';
 import { bundleFromSource } from '../support/workflow-env';
+
+const OBSERVER = join(__dirname, '..', 'support', 'scheduled-activities.interceptor.ts');
+
+interface HistoryJson {
+  events: {
+    workflowExecutionStartedEventAttributes?: { taskQueue: { name: string } };
+    activityTaskScheduledEventAttributes?: {
+      activityType: { name: string };
+      taskQueue: { name: string };
+    };
+  }[];
+}
+
+const read = (file: string) =>
+  JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as HistoryJson;
+
+/** `activity@queue` for every activity a history scheduled, the queue without the run's prefix. */
+function recordedQueues(json: HistoryJson): string[] {
+  const started = json.events.find((e) => e.workflowExecutionStartedEventAttributes);
+  const prefix = taskQueuePrefixOf(
+    started!.workflowExecutionStartedEventAttributes!.taskQueue.name,
+  );
+  const pairs = json.events.flatMap(({ activityTaskScheduledEventAttributes: scheduled }) =>
+    scheduled
+      ? [`${scheduled.activityType.name}@${scheduled.taskQueue.name.slice(prefix.length)}`]
+      : [],
+  );
+  return [...new Set(pairs)].sort();
+}
 
 /**
  * Determinism guard: the current workflow code must replay every recorded history (a success, a
  * decline, a cancel, an approval) exactly. A change that would break running checkouts fails here.
+ * The bundle carries an interceptor that only observes which queue each activity is scheduled on
+ * (no command of its own), since replay by itself does not compare queues.
  */
 describe('checkoutWorkflow replays recorded histories', () => {
   let workflowBundle: WorkflowBundleWithSourceMap;
   const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 
+  /** Replays one history; resolves to `activity@queue` for every activity the code scheduled. */
+  async function replay(file: string): Promise<string[]> {
+    const scheduled = new Set<string>();
+    const history = historyFromJSON(read(file));
+    const sinks: InjectedSinks<ScheduledActivitySinks> = {
+      scheduled: {
+        activity: {
+          // The replay worker's own queue has no prefix, so neither have these queues.
+          fn: (_info, activityType, taskQueue) => {
+            scheduled.add(`${activityType}@${taskQueue}`);
+          },
+          callDuringReplay: true,
+        },
+      },
+    };
+    await Worker.runReplayHistory({ workflowBundle, sinks }, history, `replay-${file}`);
+    return [...scheduled].sort();
+  }
+
   beforeAll(async () => {
     quietTemporalRuntime();
-    workflowBundle = await bundleFromSource();
+    workflowBundle = await bundleFromSource([OBSERVER]);
   }, 120_000);
 
   it('has the recorded histories', () => {
     // success.json predates the analytics step (patched), success-analytics.json includes it.
     // The five without a prefix ran reserve, review, charge, confirm, commit; authorise-first-*
-    // run the revised order (patch `authorise-before-review`, issue 13). Both must replay.
+    // run the revised order (patch `authorise-before-review`, issue 13); analytics-queue-success
+    // records the order's outcome on the analytics queue (patch ANALYTICS_QUEUE), the others on
+    // the notifications queue. All must replay.
     expect(files.sort()).toEqual([
+      'analytics-queue-success.json',
       'approval.json',
       'authorise-first-approval.json',
       'authorise-first-cancel.json',
@@ -37,10 +92,26 @@ describe('checkoutWorkflow replays recorded histories', () => {
     ]);
   });
 
-  it.each(files)('replays %s without a nondeterminism error', async (file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
-    await expect(
-      Worker.runReplayHistory({ workflowBundle }, history, `replay-${file}`),
-    ).resolves.toBeUndefined();
+  it.each(files)(
+    'replays %s without a nondeterminism error, each activity on its recorded queue',
+    async (file) => {
+      await expect(replay(file)).resolves.toEqual(recordedQueues(read(file)));
+    },
+  );
+
+  it('keeps recordOrderOutcome on the notifications queue for runs started before the move', async () => {
+    const before = 'authorise-first-success.json';
+    expect(recordedQueues(read(before))).toContain('recordOrderOutcome@notifications');
+    const replayed = await replay(before);
+    expect(replayed).toContain('recordOrderOutcome@notifications');
+    expect(replayed).not.toContain('recordOrderOutcome@analytics');
+  });
+
+  it('replays a run started after the move with recordOrderOutcome on the analytics queue', async () => {
+    const after = 'analytics-queue-success.json';
+    expect(recordedQueues(read(after))).toContain('recordOrderOutcome@analytics');
+    const replayed = await replay(after);
+    expect(replayed).toContain('recordOrderOutcome@analytics');
+    expect(replayed).not.toContain('recordOrderOutcome@notifications');
   });
 });

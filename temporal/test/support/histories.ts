@@ -8,12 +8,14 @@ import type { WorkflowHandle } from '@temporalio/client';
 export const HISTORIES_DIR = join(__dirname, '..', 'histories');
 
 /**
- * With RECORD_HISTORIES=1, the workflow tests save the histories of their runs for the replay test,
- * exported with the `temporal` CLI exactly as an operator would export a production history.
- * Re-record only on purpose (a deliberate, patched change); CI replays what is committed.
+ * With RECORD_HISTORIES=<name>[,<name>...], the workflow tests save the histories of those runs
+ * for the replay test, exported with the `temporal` CLI exactly as an operator would export a
+ * production history. Named one by one, because a history recorded before a patch must never be
+ * overwritten by a run of the patched code. Re-record only on purpose; CI replays what is committed.
  */
 export function saveHistoryIfRecording(name: string, handle: WorkflowHandle): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return Promise.resolve();
+  const names = (process.env.RECORD_HISTORIES ?? '').split(',').map((n) => n.trim());
+  if (!names.includes(name)) return Promise.resolve();
   const json = execFileSync(
     temporalCli(),
     [

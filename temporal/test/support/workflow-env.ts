@@ -22,10 +22,13 @@ export function sourceAliases(): Record<string, string> {
   );
 }
 
-export function bundleFromSource(): Promise<WorkflowBundleWithSourceMap> {
+export function bundleFromSource(
+  interceptorModules?: string[],
+): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflows({
     workflowsPath: join(REPO_ROOT, 'workflows', 'src', 'index.ts'),
     aliases: sourceAliases(),
+    ...(interceptorModules ? { interceptorModules } : {}),
     logger: new DefaultLogger('WARN'),
   });
 }
@@ -40,6 +43,8 @@ export function bundleFromSource(): Promise<WorkflowBundleWithSourceMap> {
 export async function startCheckoutWorkers(activities: CheckoutActivities): Promise<{
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** The name of `queue` in this run (under its prefix). */
+  on: (queue: TaskQueue) => string;
   stop: () => Promise<void>;
 }> {
   quietTemporalRuntime();
@@ -50,14 +55,19 @@ export async function startCheckoutWorkers(activities: CheckoutActivities): Prom
   const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
   const workers = await Promise.all([
     Worker.create({ connection, taskQueue: on(TaskQueue.checkout), workflowBundle }),
-    ...[TaskQueue.inventory, TaskQueue.payments, TaskQueue.orders, TaskQueue.notifications].map(
-      (queue) => Worker.create({ connection, taskQueue: on(queue), activities }),
-    ),
+    ...[
+      TaskQueue.inventory,
+      TaskQueue.payments,
+      TaskQueue.orders,
+      TaskQueue.notifications,
+      TaskQueue.analytics,
+    ].map((queue) => Worker.create({ connection, taskQueue: on(queue), activities })),
   ]);
   const running = Promise.all(workers.map((worker) => worker.run()));
   return {
     env,
     taskQueue: on(TaskQueue.checkout),
+    on,
     stop: async () => {
       for (const worker of workers) worker.shutdown();
       await running;

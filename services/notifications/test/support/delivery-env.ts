@@ -4,9 +4,15 @@ import {
   NotificationStatus,
   QueueName,
 } from '@commerce/contracts';
-import { createApp, listen, loadConfig } from '@commerce/nest-kit';
-import { type ChildApp, MailSink, testEndpoints, uniqueName } from '@commerce/testing';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  type ChildApp,
+  MailSink,
+  type RunningService,
+  ServiceTestApp,
+  eventually,
+  testEndpoints,
+  uniqueName,
+} from '@commerce/testing';
 import { type JobsOptions, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Collection, type Connection } from 'mongoose';
@@ -29,23 +35,23 @@ import {
   type NotificationProcessorsConfig,
   notificationProcessorsConfigSchema,
 } from '../../src/processors/processors.config';
-import { eventually } from './notifications-app';
 import { startProcessors } from './processors-process';
 import { SmtpProxy } from './smtp-proxy';
 
-export interface RunningProcessors {
-  readonly app: NestFastifyApplication;
-  readonly url: string;
-  readonly config: NotificationProcessorsConfig;
+/** The processors app running in this process, with its email processor. */
+export type RunningProcessors = RunningService<NotificationProcessorsConfig> & {
   readonly processor: EmailProcessor;
-}
+};
 
 /**
  * One test file's world for the queue processors: a scratch MongoDB database, its own BullMQ
  * prefix, the real SMTP sink (mailpit, read back with MailSink), an SMTP proxy that can stall
- * conversations, and the processors started in-process or as child processes of the build.
+ * conversations, and the processors started in-process (as processors.main.ts builds them) or as
+ * child processes of the build.
  */
-export class DeliveryTestEnvironment {
+export class DeliveryTestEnvironment extends ServiceTestApp<
+  typeof notificationProcessorsConfigSchema
+> {
   readonly database = uniqueName('delivery');
   readonly mongoUrl = testEndpoints.mongoUrl(this.database);
   readonly prefix = uniqueName('q');
@@ -57,10 +63,18 @@ export class DeliveryTestEnvironment {
   notifications!: Collection<NotificationDocument>;
   claims!: Collection<EmailClaimDocument>;
   queue!: Queue<EmailJobData>;
-  private readonly apps: NestFastifyApplication[] = [];
   private readonly children: ChildApp[] = [];
 
-  async setUp(): Promise<void> {
+  constructor() {
+    super({
+      schema: notificationProcessorsConfigSchema,
+      module: () => processorsAppModule,
+      appOptions: processorsAppOptions,
+    });
+  }
+
+  override async setUp(): Promise<void> {
+    await super.setUp();
     this.connection = await mongoose
       .createConnection(this.mongoUrl, { serverSelectionTimeoutMS: 5000 })
       .asPromise();
@@ -71,17 +85,20 @@ export class DeliveryTestEnvironment {
       prefix: this.prefix,
     });
     await this.proxy.start();
-  }
-
-  async tearDown(): Promise<void> {
-    for (const child of this.children) child.process.kill('SIGKILL');
-    await Promise.allSettled(this.children.map((child) => child.exited));
-    await Promise.allSettled(this.apps.map((app) => app.close()));
-    await this.queue?.obliterate({ force: true }).catch(() => undefined);
-    await this.queue?.close().catch(() => undefined);
-    await this.proxy.stop();
-    await this.connection?.dropDatabase().catch(() => undefined);
-    await this.connection?.close().catch(() => undefined);
+    // Run after the in-process apps have closed, newest first.
+    this.onTearDown(async () => {
+      await this.connection.dropDatabase().catch(() => undefined);
+      await this.connection.close().catch(() => undefined);
+    });
+    this.onTearDown(() => this.proxy.stop());
+    this.onTearDown(async () => {
+      await this.queue.obliterate({ force: true }).catch(() => undefined);
+      await this.queue.close().catch(() => undefined);
+    });
+    this.onTearDown(async () => {
+      for (const child of this.children) child.process.kill('SIGKILL');
+      await Promise.allSettled(this.children.map((child) => child.exited));
+    });
   }
 
   /** The environment the processors of this file run with (test-sized timings), plus `env`. */
@@ -105,25 +122,10 @@ export class DeliveryTestEnvironment {
 
   /** The processors app as processors.main.ts builds it, in this process, on a free port. */
   async startInProcess(env: Record<string, string> = {}): Promise<RunningProcessors> {
-    const config = loadConfig(notificationProcessorsConfigSchema, this.processorsEnv(env));
-    const app = await createApp(processorsAppModule, {
-      ...processorsAppOptions(config),
-      config,
-      metrics: { defaultMetrics: false },
-      shutdownHooks: false,
-    });
-    this.apps.push(app);
-    const { url } = await listen(app, { host: '127.0.0.1', port: 0 });
-    const processor = app.get(EmailProcessor);
+    const running = await this.start(this.processorsEnv(env));
+    const processor = running.app.get(EmailProcessor);
     await processor.waitUntilReady();
-    return { app, url, config, processor };
-  }
-
-  /** Stops an in-process app (as SIGTERM would). */
-  async stop(running: RunningProcessors): Promise<void> {
-    const index = this.apps.indexOf(running.app);
-    if (index >= 0) this.apps.splice(index, 1);
-    await running.app.close();
+    return Object.assign(running, { processor });
   }
 
   /** `node services/notifications/dist/processors.main.js` with this file's environment. */
