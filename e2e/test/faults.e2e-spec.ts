@@ -419,7 +419,9 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
         // The customer finishes 3-D Secure; the provider's webhook reaches the payments service.
         // An order that ends first (or a payment settled otherwise) needs no webhook.
         const payments = apiClient(stack.apps.payments.url);
-        for (let i = 0; i < 240; i++) {
+        // Long enough to outlast the orders service's outage (the checkout waits for it).
+        const until = Date.now() + SIZE.ordersOutageMs + 3 * 60_000;
+        while (Date.now() < until) {
           const res = await payments<{ status: string; providerPaymentId: string | null }>(
             'GET',
             `/internal/payments/by-order/${orderId}`,
