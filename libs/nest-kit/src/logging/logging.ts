@@ -23,6 +23,11 @@ const QUIET_PATHS = new Set(['/health', '/health/live', '/metrics']);
 export interface LoggerSettings {
   /** Where JSON lines go; default stdout. Tests pass a stream to read them back. */
   readonly destination?: DestinationStream;
+  /**
+   * Routes pino-http leaves alone (no per-request logger, no completion line), for a hot path
+   * that logs its requests itself: the gateway's proxy route.
+   */
+  readonly exclude?: Params['exclude'];
 }
 
 /** The root logger: JSON lines with the service name, pretty-printed only in development. */
@@ -78,11 +83,12 @@ export function createHttpLoggerOptions(logger: Logger): PinoHttpOptions {
 }
 
 /** Parameters for nestjs-pino's LoggerModule.forRoot. */
-export function createLoggerModuleParams(logger: Logger): Params {
+export function createLoggerModuleParams(logger: Logger, settings: LoggerSettings = {}): Params {
   return {
     pinoHttp: createHttpLoggerOptions(logger),
     // Nest 11's path syntax for "every route"; the legacy '*' default logs a deprecation warning.
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    ...(settings.exclude?.length ? { exclude: settings.exclude } : {}),
   };
 }
 
