@@ -37,7 +37,8 @@ export function summarise(profile: CpuProfile, top: number) {
   let busy = 0;
   for (const id of profile.samples) {
     const frame = byId.get(id)?.callFrame;
-    if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') continue;
+    // `(program)` is native work outside JavaScript (socket I/O, compiling): busy, so counted.
+    if (!frame || frame.functionName === '(idle)') continue;
     busy += 1;
     const owner = ownerOf(frame.url);
     const name = `${frame.functionName || '(anonymous)'} (${owner})`;

@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    // Writes the gateway's V8 CPU profile (node --cpu-prof) into this folder when it stops;
+    // Writes the gateway's V8 CPU profile into this folder when it stops (cpu-profile-preload.cjs);
     // summarise it with bench/gateway/profile-summary.ts.
     'cpu-prof': { type: 'string' },
   },
@@ -142,7 +142,10 @@ async function main() {
     RATE_LIMIT_ADDRESS_LIMIT: String(100_000_000),
     RATE_LIMIT_PREFIX: `bench:${Date.now()}:`,
     ...(args['cpu-prof']
-      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(args['cpu-prof'])}` }
+      ? {
+          NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.cjs')}`,
+          CPU_PROFILE_DIR: resolve(args['cpu-prof']),
+        }
       : {}),
   });
   const cleanups: (() => Promise<unknown>)[] = [];
