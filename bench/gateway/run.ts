@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    // Writes the gateway's V8 CPU profile into this folder when it stops (cpu-profile-preload.cjs);
+    // Writes the gateway's V8 CPU profile into this folder when it stops (cpu-profile-preload.js);
     // summarise it with bench/gateway/profile-summary.ts.
     'cpu-prof': { type: 'string' },
   },
@@ -143,7 +143,7 @@ async function main() {
     RATE_LIMIT_PREFIX: `bench:${Date.now()}:`,
     ...(args['cpu-prof']
       ? {
-          NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.cjs')}`,
+          NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`,
           CPU_PROFILE_DIR: resolve(args['cpu-prof']),
         }
       : {}),

@@ -8,7 +8,12 @@ import {
 } from '@commerce/nest-kit';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { routeOf, upstreamRouteOf } from '../routing/route-context';
 import { API_PREFIX } from '../routing/route-table';
@@ -46,14 +51,20 @@ export class ProxyRoute implements OnModuleInit {
     const { policies } = this.limiter;
 
     /** A path no service owns, or one under /api/internal, is a 404 before anything else. */
-    const checkRoute = async (request: FastifyRequest): Promise<void> => {
-      if (routeOf(request).kind === 'upstream') return;
+    const checkRoute = (
+      request: FastifyRequest,
+      _reply: FastifyReply,
+      done: HookHandlerDoneFunction,
+    ): void => {
+      if (routeOf(request).kind === 'upstream') return done();
       const path = (request.raw.url ?? request.url).split('?')[0] ?? '';
-      throw new AppError({
-        status: 404,
-        code: ErrorCode.NOT_FOUND,
-        message: `Cannot ${request.method} ${path}`,
-      });
+      done(
+        new AppError({
+          status: 404,
+          code: ErrorCode.NOT_FOUND,
+          message: `Cannot ${request.method} ${path}`,
+        }),
+      );
     };
 
     /** Sign-in and sign-up attempts count against a stricter per-address limit too. */
