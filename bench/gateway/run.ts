@@ -2,7 +2,7 @@
  * Gateway overhead: a small JSON GET through the gateway versus straight to the service, and
  * versus nginx as a reverse proxy when nginx is installed, all in one run on this machine.
  *
- *   npm run bench:gateway [-- --connections 50 --duration 10]
+ *   npm run bench:gateway [-- --connections 50 --duration 10] [--cpu-prof <dir>]
  *
  * Two routes of the real auth service: the public JWKS document (proxy cost only) and the
  * authenticated `/auth/me` (edge token check + the service's own check + a database read).
@@ -10,13 +10,13 @@
  */
 import { AppProcess, freePort } from '@commerce/e2e';
 import { createScratchDatabase, testEndpoints } from '@commerce/testing';
-import { startInfra, stopRegistered } from '@commerce/tools';
+import { components, startInfra, stopRegistered } from '@commerce/tools';
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
@@ -25,6 +25,9 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
+    // Writes the gateway's V8 CPU profile into this folder when it stops (cpu-profile-preload.js);
+    // summarise it with bench/gateway/profile-summary.ts.
+    'cpu-prof': { type: 'string' },
   },
 });
 const connections = Number(args.connections);
@@ -117,7 +120,10 @@ http {
 }
 
 async function main() {
-  const infra = await startInfra({});
+  // The auth service needs PostgreSQL, both apps Redis; nothing else of the stack takes part.
+  const infra = await startInfra({
+    components: components().filter((c) => c.name === 'postgres' || c.name === 'redis'),
+  });
   const db = await createScratchDatabase('bench_auth');
   // Production mode, as deployed: the signing key comes from the environment.
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -135,6 +141,12 @@ async function main() {
     RATE_LIMIT_DEFAULT_LIMIT: String(100_000_000),
     RATE_LIMIT_ADDRESS_LIMIT: String(100_000_000),
     RATE_LIMIT_PREFIX: `bench:${Date.now()}:`,
+    ...(args['cpu-prof']
+      ? {
+          NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile-preload.js')}`,
+          CPU_PROFILE_DIR: resolve(args['cpu-prof']),
+        }
+      : {}),
   });
   const cleanups: (() => Promise<unknown>)[] = [];
   try {

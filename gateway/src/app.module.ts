@@ -5,6 +5,7 @@ import { BoardSessionModule } from './board/board-session';
 import type { GatewayConfig } from './config';
 import { DocsModule } from './docs/docs.module';
 import { gatewayHealthIndicators } from './health/upstream-health';
+import { AccessLog } from './logging/access-log';
 import { ProxyModule } from './proxy/proxy.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { GatewayRedisModule } from './redis/redis.module';
@@ -23,6 +24,7 @@ import { GatewayRedisModule } from './redis/redis.module';
     ProxyModule,
     DocsModule,
   ],
+  providers: [AccessLog],
 })
 export class AppModule {}
 
@@ -36,5 +38,7 @@ export function gatewayAppOptions(config: GatewayConfig): Omit<CreateAppOptions,
     // The gateway serves the merged document of the services itself (DocsModule).
     openApi: false,
     trustProxy: config.TRUST_PROXY,
+    // The gateway logs its requests itself (AccessLog), without pino-http's per-request loggers.
+    logger: { httpRequests: false },
   };
 }

@@ -27,11 +27,18 @@ type Headers = IncomingHttpHeaders | OutgoingHttpHeaders;
 
 /** A copy of `headers` without hop-by-hop headers and without those `Connection` lists. */
 export function withoutHopByHop<T extends Headers>(headers: T): T {
-  const listed = new Set(connectionTokens(headers.connection));
+  // Runs twice per proxied request: no Set for the usual message whose Connection names only
+  // headers that go anyway (keep-alive).
+  const tokens = connectionTokens(headers.connection);
+  const listed = tokens.some((token) => !HOP_BY_HOP_HEADERS.has(token))
+    ? new Set(tokens)
+    : undefined;
   const kept: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
     const lower = name.toLowerCase();
-    if (value === undefined || HOP_BY_HOP_HEADERS.has(lower) || listed.has(lower)) continue;
+    if (HOP_BY_HOP_HEADERS.has(lower) || listed?.has(lower)) continue;
     kept[name] = value;
   }
   return kept as T;
@@ -39,6 +46,7 @@ export function withoutHopByHop<T extends Headers>(headers: T): T {
 
 function connectionTokens(value: unknown): string[] {
   const joined = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : '';
+  if (joined === '') return [];
   return joined
     .split(',')
     .map((token) => token.trim().toLowerCase())

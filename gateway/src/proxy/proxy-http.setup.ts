@@ -8,13 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import { type GatewayConfig, corsOrigins } from '../config';
 import { UpstreamsService } from './upstreams.service';
 
-/** Headers a browser script may read from the gateway's answers. */
+/** Headers a browser script may read from the gateway's answers (RateLimiter names them). */
 const EXPOSED_HEADERS = [
   'x-request-id',
   'retry-after',
-  'x-ratelimit-limit',
-  'x-ratelimit-remaining',
-  'x-ratelimit-reset',
+  ...(['address', 'user'] as const).flatMap((name) => [
+    `x-ratelimit-limit-${name}`,
+    `x-ratelimit-remaining-${name}`,
+    `x-ratelimit-reset-${name}`,
+  ]),
 ];
 
 /**

@@ -56,6 +56,7 @@ export class UpstreamsService implements OnApplicationShutdown {
   private readonly upstreams = new Map<ServiceName, Upstream>();
   private readonly stateGauge: Gauge<'upstream' | 'service'>;
   private readonly duration: Histogram<'upstream' | 'outcome' | 'service'>;
+  private readonly durationSeries = new Map<string, { observe(value: number): void }>();
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
@@ -106,10 +107,15 @@ export class UpstreamsService implements OnApplicationShutdown {
   }
 
   observe(name: ServiceName, outcome: UpstreamOutcome, durationMs: number): void {
-    this.duration.observe(
-      { upstream: name, outcome, service: this.config.SERVICE_NAME },
-      durationMs,
-    );
+    // prom-client hashes a label object on every observe; the series are few and fixed, so each
+    // is looked up once and kept.
+    const key = `${name}:${outcome}`;
+    let series = this.durationSeries.get(key);
+    if (!series) {
+      series = this.duration.labels({ upstream: name, outcome, service: this.config.SERVICE_NAME });
+      this.durationSeries.set(key, series);
+    }
+    series.observe(durationMs);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,60 +1,35 @@
-import { APP_CONFIG } from '@commerce/nest-kit';
-import { CachedScriptThrottlerStorage } from './cached-script.storage';
-import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { type ThrottlerModuleOptions, ThrottlerModule } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_REDIS } from '../redis/redis.module';
-import { upstreamRouteOf } from '../routing/route-context';
-import { AddressThrottlerGuard, UserThrottlerGuard } from './gateway-throttler.guard';
+import { clientAddressKey } from '@commerce/nest-kit';
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { RateLimiter } from './rate-limiter';
 
 /**
- * Named throttlers: `address` for every request per client address (before the token check),
- * `auth` in addition for sign-in and sign-up attempts per address, `user` per verified user.
+ * The per-address limit on every request the gateway gets (the API, /health, /metrics, /docs,
+ * the board session, unknown paths, CORS preflights), as a global Fastify onRequest hook: it runs
+ * before any route, token or body work, so a flood of invalid or forged tokens is refused with
+ * 429 like any other flood. The client address is the one Fastify resolved (X-Forwarded-For only
+ * from TRUST_PROXY peers), IPv6 by /64.
  */
-export function throttlerOptions(config: GatewayConfig, redis: Redis): ThrottlerModuleOptions {
-  return {
-    throttlers: [
-      {
-        name: 'address',
-        limit: config.RATE_LIMIT_ADDRESS_LIMIT,
-        ttl: config.RATE_LIMIT_ADDRESS_TTL_MS,
-      },
-      {
-        // Per client address: the auth service limits attempts per account on its side.
-        name: 'auth',
-        limit: config.RATE_LIMIT_AUTH_LIMIT,
-        ttl: config.RATE_LIMIT_AUTH_TTL_MS,
-        skipIf: (context) =>
-          !upstreamRouteOf(context.switchToHttp().getRequest<FastifyRequest>())
-            ?.isCredentialAttempt,
-      },
-      {
-        name: 'user',
-        limit: config.RATE_LIMIT_DEFAULT_LIMIT,
-        ttl: config.RATE_LIMIT_DEFAULT_TTL_MS,
-      },
-    ],
-    storage: new CachedScriptThrottlerStorage(redis),
-  };
+@Injectable()
+export class AddressLimitHook implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    const policy = this.limiter.policies.address;
+    fastify.addHook('onRequest', async (request, reply) => {
+      await this.limiter.consume(policy, `ip:${clientAddressKey(request.ip)}`, reply);
+    });
+  }
 }
 
-/** The address limit is a global guard, so no route of the gateway escapes it. */
 @Global()
 @Module({
-  imports: [
-    ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG, GATEWAY_REDIS],
-      useFactory: throttlerOptions,
-    }),
-  ],
-  providers: [
-    AddressThrottlerGuard,
-    UserThrottlerGuard,
-    { provide: APP_GUARD, useExisting: AddressThrottlerGuard },
-  ],
-  exports: [ThrottlerModule, UserThrottlerGuard],
+  providers: [RateLimiter, AddressLimitHook],
+  exports: [RateLimiter],
 })
 export class RateLimitModule {}

@@ -24,6 +24,10 @@ async function createGatewayRedis(config: GatewayConfig, logger: Logger): Promis
     // ioredis arms this timer on disconnect even when Redis was down and the socket is already
     // gone; the default (2 s) would hold a stopping process that long.
     disconnectTimeout: 100,
+    // Commands issued while the event loop handles one batch of sockets (rate-limit counts and
+    // revocation lookups of concurrent requests) leave in one write and come back in one read:
+    // socket writes were the largest item of the gateway's CPU profile under load.
+    enableAutoPipelining: true,
   });
   let lastLogged = 0;
   redis.on('error', (error: Error) => {

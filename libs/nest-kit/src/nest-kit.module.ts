@@ -36,7 +36,7 @@ export class NestKitModule {
       module: NestKitModule,
       global: true,
       imports: [
-        LoggerModule.forRoot(createLoggerModuleParams(logger)),
+        LoggerModule.forRoot(createLoggerModuleParams(logger, options.logger)),
         HealthModule.forRoot(options.health),
       ],
       controllers: [MetricsController],

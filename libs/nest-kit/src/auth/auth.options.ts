@@ -41,6 +41,14 @@ export interface KitAuthOptions {
   /** Timeout of one revocation lookup (default 1000 ms). */
   readonly revocationTimeoutMs?: number;
   /**
+   * Keep tokens whose signature and claims verified, so a token presented again skips the
+   * signature check (an ECDSA verification per request): off by default. The revoked-jti lookup
+   * and the expiry check still run on every request; an entry lives at most `maxAgeMs` (so a key
+   * withdrawn from the JWKS stops counting within that time, plus the JWKS cache's own age).
+   * For the gateway, which verifies every request of the shop.
+   */
+  readonly verifiedTokenCache?: { readonly maxEntries: number; readonly maxAgeMs: number };
+  /**
    * Requests that need no token although their handler is not marked `@Public()`. The gateway,
    * whose routes are one catch-all proxy, decides here from the method and path.
    */

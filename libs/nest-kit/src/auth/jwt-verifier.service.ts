@@ -8,6 +8,7 @@ import {
   revokedJtiKey,
 } from '@commerce/contracts';
 import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import {
   type JWTVerifyGetKey,
   createLocalJWKSet,
@@ -50,6 +51,9 @@ export class JwtVerifier implements OnApplicationShutdown {
   private readonly issuer: string;
   private readonly audience: string;
   private readonly clockTolerance: number;
+  /** Tokens whose signature and claims verified (verifiedTokenCache), by their exact text. */
+  private readonly verified: LRUCache<string, AuthUser> | undefined;
+  private readonly verifiedMaxAgeMs: number;
 
   constructor(
     @Inject(KIT_AUTH_OPTIONS) options: KitAuthOptions,
@@ -68,6 +72,9 @@ export class JwtVerifier implements OnApplicationShutdown {
     this.issuer = options.issuer ?? JWT_ISSUER;
     this.audience = options.audience ?? JWT_AUDIENCE;
     this.clockTolerance = options.clockToleranceSeconds ?? AUTH_DEFAULTS.clockToleranceSeconds;
+    const cache = options.verifiedTokenCache;
+    this.verified = cache ? new LRUCache({ max: cache.maxEntries }) : undefined;
+    this.verifiedMaxAgeMs = cache?.maxAgeMs ?? 0;
   }
 
   /** The caller of `request`, or an AppError (401 TOKEN_*, 503 AUTH_UNAVAILABLE). */
@@ -81,6 +88,25 @@ export class JwtVerifier implements OnApplicationShutdown {
 
   /** Same as `verifyRequest` for a bare token. */
   async verifyToken(token: string): Promise<AuthUser> {
+    const user = this.cachedUser(token) ?? (await this.verifySignedClaims(token));
+    await this.checkRevocation(user.jti);
+    return user;
+  }
+
+  /**
+   * A cached verification of exactly this token. Entries leave the cache when the token expires,
+   * but the cache keeps monotonic time: `exp` is checked against the clock here as well, and a
+   * token past it goes through the full verification, which answers 401 TOKEN_EXPIRED.
+   */
+  private cachedUser(token: string): AuthUser | undefined {
+    const user = this.verified?.get(token);
+    if (user === undefined) return undefined;
+    if ((user.exp + this.clockTolerance) * 1000 > Date.now()) return copyOf(user);
+    this.verified?.delete(token);
+    return undefined;
+  }
+
+  private async verifySignedClaims(token: string): Promise<AuthUser> {
     checkHeader(token);
     let payload: unknown;
     try {
@@ -93,24 +119,16 @@ export class JwtVerifier implements OnApplicationShutdown {
     } catch (error) {
       throw joseToAuthError(error);
     }
-    return this.checkClaims(payload);
+    const user = userOf(payload);
+    if (this.verified) {
+      const untilExpiry = (user.exp + this.clockTolerance) * 1000 - Date.now();
+      const ttl = Math.min(this.verifiedMaxAgeMs, untilExpiry);
+      if (ttl > 0) this.verified.set(token, copyOf(user), { ttl });
+    }
+    return user;
   }
 
-  private async checkClaims(payload: unknown): Promise<AuthUser> {
-    const claims = payload as Partial<Record<keyof AccessTokenClaims, unknown>>;
-    const { sub, jti, exp, roles, email } = claims;
-    if (
-      typeof sub !== 'string' ||
-      sub === '' ||
-      typeof jti !== 'string' ||
-      jti === '' ||
-      typeof exp !== 'number' ||
-      !Array.isArray(roles) ||
-      !roles.every((role) => typeof role === 'string' && ROLES.has(role)) ||
-      (email !== undefined && typeof email !== 'string')
-    ) {
-      throw AuthErrors.invalid('Access token claims are incomplete');
-    }
+  private async checkRevocation(jti: string): Promise<void> {
     let revoked: number;
     try {
       revoked = await withTimeout(
@@ -121,18 +139,41 @@ export class JwtVerifier implements OnApplicationShutdown {
       throw AuthErrors.unavailable('revocation store', error);
     }
     if (revoked > 0) throw AuthErrors.revoked();
-    return {
-      id: sub,
-      ...(email !== undefined ? { email } : {}),
-      roles: roles as Role[],
-      jti,
-      exp,
-    };
   }
 
   onApplicationShutdown(): void {
     this.ownedRedis?.disconnect();
   }
+}
+
+/** The caller named by verified claims, or 401 when they lack what an access token carries. */
+function userOf(payload: unknown): AuthUser {
+  const claims = payload as Partial<Record<keyof AccessTokenClaims, unknown>>;
+  const { sub, jti, exp, roles, email } = claims;
+  if (
+    typeof sub !== 'string' ||
+    sub === '' ||
+    typeof jti !== 'string' ||
+    jti === '' ||
+    typeof exp !== 'number' ||
+    !Array.isArray(roles) ||
+    !roles.every((role) => typeof role === 'string' && ROLES.has(role)) ||
+    (email !== undefined && typeof email !== 'string')
+  ) {
+    throw AuthErrors.invalid('Access token claims are incomplete');
+  }
+  return {
+    id: sub,
+    ...(email !== undefined ? { email } : {}),
+    roles: roles as Role[],
+    jti,
+    exp,
+  };
+}
+
+/** A copy, so no caller can change what the cache hands to the next request. */
+function copyOf(user: AuthUser): AuthUser {
+  return { ...user, roles: [...user.roles] };
 }
 
 /** Refuses before any key lookup what could never verify: not ES256, or no `kid`. */

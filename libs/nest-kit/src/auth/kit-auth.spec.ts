@@ -362,3 +362,72 @@ describe('customising publicness', () => {
     }
   });
 });
+
+describe('verified-token cache (verifiedTokenCache)', () => {
+  const jwksUrl = 'http://auth.test/auth/.well-known/jwks.json';
+  let jwks: MemoryJwks;
+  let revocation: MemoryRevocationStore;
+  let key: TestSigningKey;
+  beforeEach(() => {
+    jwks = new MemoryJwks();
+    key = generateSigningKey();
+    jwks.keys = [key];
+    revocation = new MemoryRevocationStore();
+  });
+  afterEach(() => jest.useRealTimers());
+
+  // fetchJwks runs on every key lookup, so its count is the number of signature checks made.
+  const verifier = (cache?: KitAuthOptions['verifiedTokenCache']) =>
+    new JwtVerifier({
+      jwksUrl,
+      fetchJwks: jwks.fetch,
+      redis: revocation,
+      ...(cache ? { verifiedTokenCache: cache } : {}),
+    });
+
+  it('checks the signature of a token once, and checks every token without the cache', async () => {
+    const token = signEs256(key, claims({ roles: [Role.ADMIN] }));
+    const cached = verifier({ maxEntries: 10, maxAgeMs: 60_000 });
+    const first = await cached.verifyToken(token);
+    const again = await cached.verifyToken(token);
+    expect(again).toEqual(first);
+    expect(jwks.fetches).toBe(1);
+    // What a caller does to its copy does not reach the next request.
+    first.roles.push(Role.SUPER_ADMIN);
+    expect((await cached.verifyToken(token)).roles).toEqual([Role.ADMIN]);
+
+    const plain = verifier();
+    await plain.verifyToken(token);
+    await plain.verifyToken(token);
+    expect(jwks.fetches).toBe(3);
+  });
+
+  it('still refuses a cached token once its jti is revoked', async () => {
+    const payload = claims();
+    const token = signEs256(key, payload);
+    const cached = verifier({ maxEntries: 10, maxAgeMs: 60_000 });
+    await cached.verifyToken(token);
+    revocation.keys.add(revokedJtiKey(String(payload.jti)));
+    await expect(cached.verifyToken(token)).rejects.toMatchObject({ code: 'TOKEN_REVOKED' });
+  });
+
+  it('still refuses a cached token once it has expired', async () => {
+    const now = Date.now();
+    const exp = Math.floor(now / 1000) + 30;
+    const token = signEs256(key, claims({ exp }));
+    const cached = verifier({ maxEntries: 10, maxAgeMs: 600_000 });
+    await cached.verifyToken(token);
+    // Past exp and the 5 s tolerance, on the wall clock only (the cache's own clock stands still).
+    jest.useFakeTimers({ now: (exp + 6) * 1000, doNotFake: ['performance', 'hrtime'] });
+    await expect(cached.verifyToken(token)).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+  });
+
+  it('keeps only signature-checked tokens: a forged one is refused every time', async () => {
+    const forged = signEs256(generateSigningKey(key.kid), claims());
+    const cached = verifier({ maxEntries: 10, maxAgeMs: 60_000 });
+    for (let i = 0; i < 2; i += 1) {
+      await expect(cached.verifyToken(forged)).rejects.toMatchObject({ code: 'TOKEN_INVALID' });
+    }
+    expect(jwks.fetches).toBe(2);
+  });
+});

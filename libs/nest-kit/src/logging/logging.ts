@@ -18,11 +18,17 @@ export const REDACTED_PATHS = [
 ] as const;
 
 // Probes and scrapes arrive every few seconds; logging each would drown real traffic.
-const QUIET_PATHS = new Set(['/health', '/health/live', '/metrics']);
+export const QUIET_PATHS: ReadonlySet<string> = new Set(['/health', '/health/live', '/metrics']);
 
 export interface LoggerSettings {
   /** Where JSON lines go; default stdout. Tests pass a stream to read them back. */
   readonly destination?: DestinationStream;
+  /**
+   * `false`: no pino-http request logging (no per-request logger objects, no AsyncLocalStorage
+   * scope per request, which keeps Node's promise hooks on for the whole process), for an app on
+   * a hot path that logs its requests itself: the gateway.
+   */
+  readonly httpRequests?: boolean;
 }
 
 /** The root logger: JSON lines with the service name, pretty-printed only in development. */
@@ -78,11 +84,12 @@ export function createHttpLoggerOptions(logger: Logger): PinoHttpOptions {
 }
 
 /** Parameters for nestjs-pino's LoggerModule.forRoot. */
-export function createLoggerModuleParams(logger: Logger): Params {
+export function createLoggerModuleParams(logger: Logger, settings: LoggerSettings = {}): Params {
   return {
     pinoHttp: createHttpLoggerOptions(logger),
     // Nest 11's path syntax for "every route"; the legacy '*' default logs a deprecation warning.
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    forRoutes:
+      settings.httpRequests === false ? [] : [{ path: '{*path}', method: RequestMethod.ALL }],
   };
 }
 
