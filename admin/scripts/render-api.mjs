@@ -5,6 +5,7 @@ const HEADER =
 
 /** The TypeScript types of `document` (the merged OpenAPI document), as the file is committed. */
 export async function renderApiTypes(document) {
-  const ast = await openapiTS(document, { alphabetize: true });
+  // defaultNonNullable off: a property with a default is optional in a request body.
+  const ast = await openapiTS(document, { alphabetize: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }

@@ -1,5 +1,10 @@
 import { createHashRouter, Navigate, RouterProvider } from 'react-router';
 import { Layout } from './Layout';
+import { AnalyticsPage } from './pages/AnalyticsPage';
+import { CatalogPage } from './pages/CatalogPage';
+import { FailedCheckoutsPage } from './pages/FailedCheckoutsPage';
+import { OrderPage } from './pages/OrderPage';
+import { OrdersPage } from './pages/OrdersPage';
 import { ReviewQueuePage } from './pages/ReviewQueuePage';
 import { SessionProvider } from './session';
 
@@ -11,6 +16,11 @@ const router = createHashRouter([
     children: [
       { index: true, element: <Navigate to="/review" replace /> },
       { path: 'review', element: <ReviewQueuePage /> },
+      { path: 'orders', element: <OrdersPage /> },
+      { path: 'orders/:id', element: <OrderPage /> },
+      { path: 'failed', element: <FailedCheckoutsPage /> },
+      { path: 'analytics', element: <AnalyticsPage /> },
+      { path: 'catalog', element: <CatalogPage /> },
     ],
   },
 ]);

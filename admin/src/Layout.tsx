@@ -2,7 +2,13 @@ import { NavLink, Outlet } from 'react-router';
 import { SignInPage } from './pages/SignInPage';
 import { useSession } from './session';
 
-const SECTIONS = [{ to: '/review', label: 'Review queue' }];
+const SECTIONS = [
+  { to: '/review', label: 'Review queue' },
+  { to: '/orders', label: 'Orders' },
+  { to: '/failed', label: 'Failed checkouts' },
+  { to: '/analytics', label: 'Analytics' },
+  { to: '/catalog', label: 'Catalog' },
+];
 
 /** The signed-in frame: skip link, navigation, who is signed in, and the page. */
 export function Layout() {

@@ -65,12 +65,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [expiresAt]);
 
   const signIn = useCallback(async (email: string, password: string) => {
-    const { data, error } = await api.POST('/admin/session', { body: { email, password } });
-    setState(
-      data
-        ? { status: 'signed-in', session: data }
-        : { status: 'signed-out', message: errorMessage(error, 'Sign-in failed') },
-    );
+    const { data, error, response } = await api.POST('/admin/session', {
+      body: { email, password },
+    });
+    if (data) {
+      setState({ status: 'signed-in', session: data });
+      return;
+    }
+    const message =
+      response.status === 403
+        ? 'This account cannot open the console: it is for operators (ADMIN or SUPER_ADMIN).'
+        : errorMessage(error, 'Sign-in failed');
+    setState({ status: 'signed-out', message });
   }, []);
 
   const signOut = useCallback(async () => {
