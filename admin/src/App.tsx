@@ -1,6 +1,7 @@
 import { createHashRouter, Navigate, RouterProvider } from 'react-router';
 import { Layout } from './Layout';
 import { AnalyticsPage } from './pages/AnalyticsPage';
+import { CampaignsPage } from './pages/CampaignsPage';
 import { CatalogPage } from './pages/CatalogPage';
 import { FailedCheckoutsPage } from './pages/FailedCheckoutsPage';
 import { OrderPage } from './pages/OrderPage';
@@ -19,6 +20,7 @@ const router = createHashRouter([
       { path: 'orders', element: <OrdersPage /> },
       { path: 'orders/:id', element: <OrderPage /> },
       { path: 'failed', element: <FailedCheckoutsPage /> },
+      { path: 'campaigns', element: <CampaignsPage /> },
       { path: 'analytics', element: <AnalyticsPage /> },
       { path: 'catalog', element: <CatalogPage /> },
     ],

@@ -6,6 +6,7 @@ const SECTIONS = [
   { to: '/review', label: 'Review queue' },
   { to: '/orders', label: 'Orders' },
   { to: '/failed', label: 'Failed checkouts' },
+  { to: '/campaigns', label: 'Campaigns' },
   { to: '/analytics', label: 'Analytics' },
   { to: '/catalog', label: 'Catalog' },
 ];
