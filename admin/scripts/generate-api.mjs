@@ -14,7 +14,11 @@ const rendered = await renderApiTypes(await res.json());
 if (process.argv.includes('--check')) {
   const committed = await readFile(target, 'utf8');
   if (committed !== rendered) {
+    const a = committed.split('\n');
+    const b = rendered.split('\n');
+    const line = a.findIndex((text, index) => text !== b[index]);
     console.error(`${target} is stale: run npm run generate -w admin against a running gateway`);
+    console.error(`first difference at line ${line + 1}:\n- ${a[line]}\n+ ${b[line]}`);
     process.exit(1);
   }
   console.log(`${target} matches ${gateway}/docs-json`);
