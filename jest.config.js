@@ -1,7 +1,8 @@
 // Test tiers (DESIGN §6): `unit` (*.spec.ts, no I/O), `integration` (*.int-spec.ts, real servers
 // started once per run by the harness in libs/testing), `workflow` (*.workflow-spec.ts), `e2e` (*.e2e-spec.ts, every app as its
-// own process from its build, driven through the gateway) and `security` (*.security-spec.ts, attacks
-// on that stack from distinct loopback addresses). TypeScript is compiled by SWC with legacy
+// own process from its build, driven through the gateway), `security` (*.security-spec.ts, attacks
+// on that stack from distinct loopback addresses) and `browser` (*.browser-spec.ts, the operator
+// console in Chromium against that stack). TypeScript is compiled by SWC with legacy
 // decorators and metadata, which Nest's dependency injection needs.
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
@@ -79,6 +80,16 @@ module.exports = {
       ...common,
       displayName: 'security',
       testMatch: ['<rootDir>/e2e/**/*.security-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-120s.js'],
+    },
+    {
+      // The operator console in a real Chromium (Debian's package, driven by playwright-core)
+      // against the whole stack as separate processes, like e2e.
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/e2e/**/*.browser-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/harness/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/harness/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/harness/timeout-120s.js'],

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { EdgeAuthModule } from './auth/edge-auth.module';
 import { BoardSessionModule } from './board/board-session';
 import type { GatewayConfig } from './config';
+import { ConsoleModule } from './console/console.module';
 import { DocsModule } from './docs/docs.module';
 import { gatewayHealthIndicators } from './health/upstream-health';
 import { AccessLog } from './logging/access-log';
@@ -21,6 +22,7 @@ import { GatewayRedisModule } from './redis/redis.module';
     RateLimitModule,
     EdgeAuthModule,
     BoardSessionModule,
+    ConsoleModule,
     ProxyModule,
     DocsModule,
   ],

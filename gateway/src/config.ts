@@ -154,6 +154,9 @@ export const gatewayConfigSchema = baseConfigSchema.extend({
   /** Browser origins allowed by CORS; default none, or localhost origins in development. */
   CORS_ORIGINS: originList.optional(),
 
+  /** The operator console's build (default: admin/dist of the workspace), served under /admin. */
+  CONSOLE_DIR: z.string().trim().min(1).optional(),
+
   /** How long the merged OpenAPI document is reused before the services are asked again. */
   DOCS_REFRESH_MS: millis(60_000, 24 * 60 * 60 * 1000),
   DOCS_FETCH_TIMEOUT_MS: millis(3000),

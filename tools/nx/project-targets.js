@@ -7,7 +7,7 @@ const { dirname, join } = require('node:path');
 
 /** @type {[string, (files: readonly string[], options: unknown, context: { workspaceRoot: string }) => Promise<unknown[]>]} */
 const createNodesV2 = [
-  '{libs/*,services/*,gateway,workflows,activities,temporal,tools,e2e,bench}/package.json',
+  '{libs/*,services/*,gateway,admin,workflows,activities,temporal,tools,e2e,bench}/package.json',
   async (files, _options, context) =>
     files.map((file) => {
       const root = dirname(file);

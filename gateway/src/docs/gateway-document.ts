@@ -1,3 +1,8 @@
+import {
+  consoleSchemas,
+  consoleSecurityScheme,
+  consoleSessionPaths,
+} from '../console/console-document';
 import type { OpenApiDocument } from './openapi-merge';
 
 const healthReport = {
@@ -47,7 +52,10 @@ export function gatewayDocument(version: string): OpenApiDocument {
           '(ErrorResponseDto).',
       ].join('\n'),
     },
-    tags: [{ name: 'health', description: 'Readiness and liveness of the gateway' }],
+    tags: [
+      { name: 'health', description: 'Readiness and liveness of the gateway' },
+      { name: 'console', description: 'The operator console’s cookie session (/admin)' },
+    ],
     paths: {
       '/health': {
         get: {
@@ -68,6 +76,7 @@ export function gatewayDocument(version: string): OpenApiDocument {
           responses: { '200': { description: 'Alive', content: json('HealthReport') } },
         },
       },
+      ...consoleSessionPaths,
     },
     components: {
       schemas: {
@@ -81,8 +90,12 @@ export function gatewayDocument(version: string): OpenApiDocument {
           required: ['status'],
         },
         HealthReport: healthReport,
+        ...consoleSchemas,
       },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        consoleSession: consoleSecurityScheme,
+      },
     },
   };
 }

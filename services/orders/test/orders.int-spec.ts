@@ -316,6 +316,69 @@ describe('orders from the cart', () => {
     });
   });
 
+  describe('operators’ search (GET /admin/orders)', () => {
+    interface AdminPage {
+      items: (Order & { customerEmail: string | null; reviewDeadline?: string })[];
+      total: number;
+    }
+
+    it('filters by customer, status and id, oldest or newest first, with the review deadline', async () => {
+      const customer = env.customer();
+      const product = env.stand.addProduct({ price: 100 });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        await env.fillCart(customer.token, [{ productId: product.id, quantity: 1 }]);
+        ids.push((await env.createOrder(customer.id)).body.id);
+      }
+      const move = (id: string, to: string) =>
+        env.request('POST', `/internal/orders/${id}/transition`, {
+          token: env.serviceToken(),
+          body: { to },
+        });
+      expect((await move(ids[1]!, 'RESERVING')).status).toBe(200);
+      expect((await move(ids[1]!, 'AWAITING_APPROVAL')).status).toBe(200);
+      const admin = env.token(randomUUID(), ['ADMIN']);
+      const search = (query: string) =>
+        env.request<AdminPage>('GET', `/admin/orders?${query}`, { token: admin });
+
+      const oldest = await search(`customerId=${customer.id}&sort=oldest`);
+      expect(oldest.status).toBe(200);
+      expect(oldest.body.items.map((o) => o.id)).toEqual(ids);
+      const newest = await search(`customerId=${customer.id}`);
+      expect(newest.body.items.map((o) => o.id)).toEqual([...ids].reverse());
+
+      const waiting = await search(`customerId=${customer.id}&status=AWAITING_APPROVAL`);
+      expect(waiting.body.total).toBe(1);
+      const [inReview] = waiting.body.items;
+      expect(inReview).toMatchObject({ id: ids[1], customerEmail: null });
+      const entered = inReview!.timeline.find((t) => t.to === 'AWAITING_APPROVAL')!.at;
+      // CHECKOUT_REVIEW_TIMEOUT_MS, 30 minutes by default.
+      expect(Date.parse(inReview!.reviewDeadline!) - Date.parse(entered)).toBe(30 * 60 * 1000);
+      const pending = await search(`customerId=${customer.id}&status=PENDING`);
+      expect(pending.body.items.every((o) => o.reviewDeadline === undefined)).toBe(true);
+
+      const one = await search(`id=${ids[2]!.toUpperCase()}`);
+      expect(one.body.items.map((o) => o.id)).toEqual([ids[2]]);
+    });
+
+    it('is for operators only and names a bad field', async () => {
+      const customer = env.customer();
+      const refused = await env.request('GET', '/admin/orders', { token: customer.token });
+      expect(refused.status).toBe(403);
+      const admin = env.token(randomUUID(), ['SUPER_ADMIN']);
+      for (const [query, field] of [
+        ['sort=sideways', 'sort'],
+        ['status=LOST', 'status'],
+        ['id=nope', 'id'],
+        [`email=${'x'.repeat(400)}`, 'email'],
+      ]) {
+        const bad = await env.request('GET', `/admin/orders?${query}`, { token: admin });
+        expect(bad.status).toBe(400);
+        expect(JSON.stringify(bad.body.details)).toContain(`"field":"${field}"`);
+      }
+    });
+  });
+
   it('counts created and duplicate orders in /metrics', async () => {
     const text = await (await fetch(`${env.url}/metrics`)).text();
     expect(text).toMatch(/operation="order.create",status="created",service="orders"\} \d+/);

@@ -1,16 +1,25 @@
 import { type AuthUser, Role, isTerminalOrderStatus } from '@commerce/contracts';
-import { AppError, CurrentUser, ErrorResponseDto, Roles } from '@commerce/nest-kit';
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { AppError, CurrentUser, ErrorResponseDto, InjectConfig, Roles } from '@commerce/nest-kit';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CheckoutClient } from '../checkout/checkout-client';
-import { OrderDto, OrderIdParamDto, ReasonDto } from './orders.dto';
+import type { OrdersConfig } from '../config';
+import {
+  AdminOrderPageDto,
+  AdminOrdersQueryDto,
+  DecidedOrderDto,
+  OrderDto,
+  OrderIdParamDto,
+  ReasonDto,
+} from './orders.dto';
 import { OrdersService } from './orders.service';
 
 const notAwaitingApproval = (id: string, status: string) =>
@@ -34,23 +43,48 @@ export class AdminOrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly checkout: CheckoutClient,
+    @InjectConfig() private readonly config: OrdersConfig,
   ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Every customer’s orders: by status, customer email or id; newest or oldest first',
+    description:
+      'The review queue is `?status=AWAITING_APPROVAL&sort=oldest`; each order in review says ' +
+      'when its review times out (`reviewDeadline`).',
+  })
+  @ApiOkResponse({ type: AdminOrderPageDto })
+  list(@Query() query: AdminOrdersQueryDto): Promise<AdminOrderPageDto> {
+    return this.orders.search({
+      status: query.status,
+      email: query.email,
+      customerId: query.customerId,
+      id: query.id,
+      sort: query.sort,
+      page: query.page,
+      limit: query.limit,
+      reviewTimeoutMs: this.config.CHECKOUT_REVIEW_TIMEOUT_MS,
+    });
+  }
 
   @Post(':id/approve')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Approve an order in (or on its way into) review; answered once the checkout holds it',
   })
-  @ApiAcceptedResponse({ type: OrderDto })
+  @ApiAcceptedResponse({
+    type: DecidedOrderDto,
+    description: 'The order and, in `decision`, the workflow’s own answer (its Update result)',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'ORDER_NOT_AWAITING_APPROVAL' })
   async approve(
     @CurrentUser() admin: AuthUser,
     @Param() params: OrderIdParamDto,
-  ): Promise<OrderDto> {
+  ): Promise<DecidedOrderDto> {
     const order = await this.undecided(params.id);
-    await this.checkout.approve(order.id, { by: admin.email ?? admin.id });
-    return order;
+    const decision = await this.checkout.approve(order.id, { by: admin.email ?? admin.id });
+    return { ...order, decision };
   }
 
   @Post(':id/reject')
@@ -59,17 +93,23 @@ export class AdminOrdersController {
     summary:
       'Reject an order in (or on its way into) review; its payment is voided, stock released',
   })
-  @ApiAcceptedResponse({ type: OrderDto })
+  @ApiAcceptedResponse({
+    type: DecidedOrderDto,
+    description: 'The order and, in `decision`, the workflow’s own answer (its Update result)',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'ORDER_NOT_AWAITING_APPROVAL' })
   async reject(
     @CurrentUser() admin: AuthUser,
     @Param() params: OrderIdParamDto,
     @Body() body: ReasonDto,
-  ): Promise<OrderDto> {
+  ): Promise<DecidedOrderDto> {
     const order = await this.undecided(params.id);
-    await this.checkout.reject(order.id, { by: admin.email ?? admin.id, reason: body.reason });
-    return order;
+    const decision = await this.checkout.reject(order.id, {
+      by: admin.email ?? admin.id,
+      reason: body.reason,
+    });
+    return { ...order, decision };
   }
 
   /**

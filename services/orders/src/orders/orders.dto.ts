@@ -261,3 +261,74 @@ export class OrderStatusesDto {
   })
   readonly items!: OrderStatusItemDto[];
 }
+
+/** `GET /admin/orders`: every customer's orders, filtered, for operators. */
+export class AdminOrdersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ORDER_STATUSES })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES, { message: `status must be one of: ${ORDER_STATUSES.join(', ')}` })
+  readonly status?: OrderStatus;
+
+  @ApiPropertyOptional({ maxLength: 320, description: 'The customer’s email (exact, any case)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(320)
+  readonly email?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'One order by its id' })
+  @IsOptional()
+  @IsUUID('all')
+  readonly id?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  readonly customerId?: string;
+
+  @ApiPropertyOptional({
+    enum: ['newest', 'oldest'],
+    default: 'newest',
+    description: 'By creation time; the review queue reads oldest first',
+  })
+  @IsOptional()
+  @IsIn(['newest', 'oldest'], { message: 'sort must be newest or oldest' })
+  readonly sort: 'newest' | 'oldest' = 'newest';
+}
+
+export class AdminOrderDto extends OrderDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Where the confirmation goes' })
+  readonly customerEmail!: string | null;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'AWAITING_APPROVAL only: when the review times out and the order is rejected (from the ' +
+      'time it entered review and CHECKOUT_REVIEW_TIMEOUT_MS)',
+  })
+  readonly reviewDeadline?: string;
+}
+
+export class AdminOrderPageDto {
+  @ApiProperty({ type: [AdminOrderDto] }) readonly items!: AdminOrderDto[];
+  @ApiProperty() readonly total!: number;
+  @ApiProperty() readonly page!: number;
+  @ApiProperty() readonly limit!: number;
+}
+
+/** The checkout workflow's own answer to an operator's decision (its Update result). */
+export class ReviewDecisionDto {
+  @ApiProperty({ format: 'uuid' }) readonly orderId!: string;
+  @ApiProperty({ enum: ['APPROVED', 'REJECTED'] }) readonly decision!: 'APPROVED' | 'REJECTED';
+  @ApiProperty({ description: 'The operator, as the workflow recorded them' })
+  readonly by!: string;
+  @ApiProperty({
+    enum: ORDER_STATUSES,
+    description: 'Where the checkout was when it took the decision',
+  })
+  readonly status!: OrderStatus;
+}
+
+export class DecidedOrderDto extends OrderDto {
+  @ApiProperty({ type: ReviewDecisionDto }) readonly decision!: ReviewDecisionDto;
+}

@@ -34,6 +34,23 @@ export interface TransitionOptions {
   actor: string;
 }
 
+export interface AdminOrderFilter {
+  status?: OrderStatus | undefined;
+  email?: string | undefined;
+  customerId?: string | undefined;
+  id?: string | undefined;
+  sort: 'newest' | 'oldest';
+  page: number;
+  limit: number;
+  /** CHECKOUT_REVIEW_TIMEOUT_MS: how long a review may wait. */
+  reviewTimeoutMs: number;
+}
+
+export interface AdminOrderView extends OrderView {
+  customerEmail: string | null;
+  reviewDeadline?: string;
+}
+
 type Attempt = { kind: 'created' | 'duplicate'; id: string } | { kind: 'changed' };
 
 interface OrderRow {
@@ -229,6 +246,57 @@ export class OrdersService {
     );
     const items = await this.hydrate(rows);
     return { items, total: Number(count?.total ?? 0), page, limit };
+  }
+
+  /**
+   * Any customer's orders for operators, filtered by status, customer email, customer or id, by
+   * creation time (oldest first for the review queue), with the customer's email and, while in
+   * review, when the review times out.
+   */
+  async search(
+    filter: AdminOrderFilter,
+  ): Promise<{ items: AdminOrderView[]; total: number; page: number; limit: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.status) add((n) => `status = ${n}`, filter.status);
+    if (filter.email) add((n) => `lower(customer_email) = lower(${n})`, filter.email);
+    if (filter.customerId) add((n) => `customer_id = ${n}`, filter.customerId);
+    if (filter.id) add((n) => `id = ${n}`, filter.id.toLowerCase());
+    const condition = where.length > 0 ? `where ${where.join(' and ')}` : '';
+    const direction = filter.sort === 'oldest' ? 'asc' : 'desc';
+    const [count] = await this.dataSource.query<{ total: string }[]>(
+      `select count(*) as total from orders ${condition}`,
+      params,
+    );
+    const rows = await this.dataSource.query<(OrderRow & { customerEmail: string | null })[]>(
+      `select ${ORDER_COLUMNS}, customer_email as "customerEmail" from orders ${condition}
+        order by created_at ${direction}, id ${direction}
+        limit $${params.length + 1} offset $${params.length + 2}`,
+      [...params, filter.limit, (filter.page - 1) * filter.limit],
+    );
+    const orders = await this.hydrate(rows);
+    const items = orders.map((order, index): AdminOrderView => {
+      const entered =
+        order.status === OrderStatus.AWAITING_APPROVAL
+          ? order.timeline.findLast((entry) => entry.to === OrderStatus.AWAITING_APPROVAL)
+          : undefined;
+      return {
+        ...order,
+        customerEmail: rows[index]?.customerEmail ?? null,
+        ...(entered
+          ? {
+              reviewDeadline: new Date(
+                Date.parse(entered.at) + filter.reviewTimeoutMs,
+              ).toISOString(),
+            }
+          : {}),
+      };
+    });
+    return { items, total: Number(count?.total ?? 0), page: filter.page, limit: filter.limit };
   }
 
   /**
