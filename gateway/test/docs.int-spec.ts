@@ -148,7 +148,10 @@ describe('merged OpenAPI document', () => {
     const doc = (await res.json()) as MergedDocument;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toBe('Commerce API');
+    // The gateway's own: the console session routes and the probes.
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/admin/session',
+      '/admin/session/refresh',
       '/api/admin/users',
       '/api/auth/login',
       '/api/auth/me',
@@ -177,6 +180,11 @@ describe('merged OpenAPI document', () => {
     expect(doc.paths['/api/products']?.get?.operationId).toBe('products_list');
     expect(doc.components.securitySchemes).toEqual({
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      consoleSession: expect.objectContaining({
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'commerce_console',
+      }),
     });
   });
 

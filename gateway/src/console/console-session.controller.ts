@@ -2,7 +2,6 @@ import { type AuthUser, Role } from '@commerce/contracts';
 import {
   AppError,
   AuthErrors,
-  ErrorCode,
   InjectConfig,
   JwtVerifier,
   Public,
@@ -10,11 +9,11 @@ import {
 } from '@commerce/nest-kit';
 import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { GatewayConfig } from '../config';
 import { upstreamRequestHeaders } from '../proxy/headers';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { readJsonBody } from './console-body';
 import {
   CSRF_HEADER,
@@ -64,7 +63,7 @@ export class ConsoleSessionController {
   constructor(
     private readonly verifier: JwtVerifier,
     @InjectConfig() private readonly config: GatewayConfig,
-    @InjectThrottlerStorage() private readonly throttle: ThrottlerStorage,
+    private readonly limiter: RateLimiter,
   ) {}
 
   @Public()
@@ -186,25 +185,13 @@ export class ConsoleSessionController {
    * for guessing.
    */
   private async countSignInAttempt(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const ttl = this.config.RATE_LIMIT_AUTH_TTL_MS;
-    const limit = this.config.RATE_LIMIT_AUTH_LIMIT;
-    const key = `${this.config.RATE_LIMIT_PREFIX}:ip:${clientAddressKey(request.ip)}`;
-    let record;
-    try {
-      record = await this.throttle.increment(key, ttl, limit, ttl, 'auth');
-    } catch {
-      // As the throttler guards: a counter store outage does not lock operators out.
-      return;
-    }
-    if (record.isBlocked) {
-      const retryAfter = Math.max(1, record.timeToBlockExpire);
-      void reply.header('retry-after', String(retryAfter));
-      throw new AppError({
-        status: 429,
-        code: ErrorCode.TOO_MANY_REQUESTS,
-        message: `Too many sign-in attempts from this address; retry in ${retryAfter} s`,
-      });
-    }
+    // The limiter's own semantics: 429 with Retry-After over the limit; a counter store outage
+    // lets the attempt through rather than locking operators out.
+    await this.limiter.consume(
+      this.limiter.policies.auth,
+      `ip:${clientAddressKey(request.ip)}`,
+      reply,
+    );
   }
 
   /** POST to the auth service as the proxy would relay it; its error answers pass through. */
