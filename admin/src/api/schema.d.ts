@@ -1311,8 +1311,13 @@ export interface components {
             limit: number;
             /** @example 1 */
             page: number;
-            /** @example 42 */
+            /**
+             * @description Number of matches; with totalIsEstimate, an estimate (an upper bound) of a broad search
+             * @example 42
+             */
             total: number;
+            /** @description True when a search matched more products than SEARCH_EXACT_TOTAL_UP_TO (200): the total is then estimated instead of counted; pages past the last match are empty */
+            totalIsEstimate: boolean;
         };
         ProductViewsDto: {
             top: components["schemas"]["ViewedProductDto"][];
@@ -3779,7 +3784,7 @@ export interface operations {
                 /** @description Minor units */
                 minPrice?: number;
                 page?: number;
-                /** @description Search text (full text, with typo tolerance) */
+                /** @description Search text (full text, websearch syntax, with typo tolerance); not blank */
                 q?: string;
                 /** @description Default: relevance with q, newest otherwise */
                 sort?: "relevance" | "price_asc" | "price_desc" | "newest";
