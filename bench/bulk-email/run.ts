@@ -25,6 +25,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { round, writeReport, type Figure, type ReportInput } from '../report';
+import { TARGETS } from '../targets';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     pool: { type: 'string', default: '50' },
     page: { type: 'string', default: '1000' },
     raw: { type: 'string', default: '5000' },
+    json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
   },
 });
 const recipients = Number(args.recipients);
@@ -257,6 +260,7 @@ async function main(): Promise<void> {
     console.log(`  delivery ${fmt(overall, 0)} emails/s over the whole campaign`);
     console.log(`  no-op jobs ${fmt(noop.rate, 0)} jobs/s; ratio ${fmt(rate / noop.rate, 3)}`);
     console.log(`  raw SMTP to the sink ${fmt(raw, 0)} messages/s; ratio ${fmt(rate / raw, 2)}`);
+    writeReport(args.json, jsonReport({ campaign: last, enqueueMs, noop, rate, overall, raw }));
   } finally {
     for (const app of apps.reverse()) await app.stop();
     await authDb.drop();
@@ -279,6 +283,124 @@ async function deleteBenchMail(): Promise<void> {
     (error: unknown) => (error instanceof Error ? error.message : 'unreachable'),
   );
   if (problem) console.warn(`could not delete the bench's mail from the sink: ${problem}`);
+}
+
+/** The figures for `--json`: enqueue time and delivery rate against their baselines and targets. */
+function jsonReport(m: {
+  campaign: Campaign;
+  enqueueMs: number;
+  noop: { enqueueMs: number; rate: number };
+  rate: number;
+  overall: number;
+  raw: number;
+}): ReportInput {
+  const target = (figure: string) => TARGETS['bulk-email'].find((t) => t.figure === figure)?.value;
+  const figure = (label: string, unit: string, value: number, digits = 1): Figure => ({
+    label,
+    unit,
+    value: round(value, digits),
+  });
+  const figures: Record<string, Figure> = {
+    'campaign.enqueueSeconds': figure(
+      `enqueue ${m.campaign.total} recipients`,
+      's',
+      seconds(m.enqueueMs),
+    ),
+    'noop.enqueueSeconds': figure(`no-op addBulk of ${recipients}`, 's', seconds(m.noop.enqueueMs)),
+    'ratio.enqueue': figure(
+      'enqueue ratio (no-op / campaign)',
+      'x',
+      m.noop.enqueueMs / m.enqueueMs,
+      2,
+    ),
+    'campaign.deliveryRate': figure('delivery from the first send', 'emails/s', m.rate, 0),
+    'campaign.overallRate': figure('delivery over the whole campaign', 'emails/s', m.overall, 0),
+    'noop.rate': figure('no-op jobs', 'jobs/s', m.noop.rate, 0),
+    'ratio.delivery': figure('delivery / no-op jobs', 'x', m.rate / m.noop.rate, 3),
+    'raw.rate': figure('raw SMTP to the sink', 'messages/s', m.raw, 0),
+    'ratio.raw': figure('delivery / raw SMTP', 'x', m.rate / m.raw, 2),
+    'campaign.sent': figure('sent', '', m.campaign.sent, 0),
+    'campaign.failed': figure('failed', '', m.campaign.failed, 0),
+    'campaign.suppressed': figure('suppressed', '', m.campaign.suppressed, 0),
+  };
+  const v = (key: string) => figures[key]?.value ?? null;
+  const enqueueTarget = target('campaign.enqueueSeconds');
+  const deliveryTarget = target('campaign.deliveryRate');
+  return {
+    bench: 'bulk-email',
+    title: 'Bulk email',
+    options: { recipients, concurrency, pool: smtpPool, page: pageSize, raw: rawMessages },
+    figures,
+    tables: [
+      {
+        columns: ['measure', 'campaign', 'baseline', 'ratio'],
+        rows: [
+          [
+            'enqueue (s)',
+            v('campaign.enqueueSeconds'),
+            v('noop.enqueueSeconds'),
+            v('ratio.enqueue'),
+          ],
+          [
+            'delivery vs no-op jobs (per s)',
+            v('campaign.deliveryRate'),
+            v('noop.rate'),
+            v('ratio.delivery'),
+          ],
+          [
+            'delivery vs raw SMTP (per s)',
+            v('campaign.deliveryRate'),
+            v('raw.rate'),
+            v('ratio.raw'),
+          ],
+          [
+            'sent / failed / suppressed',
+            `${m.campaign.sent} / ${m.campaign.failed} / ${m.campaign.suppressed}`,
+            '',
+            '',
+          ],
+        ],
+      },
+    ],
+    chart: {
+      title: `Bulk email to ${recipients.toLocaleString('en-US')} recipients, next to BullMQ no-op jobs and raw SMTP`,
+      panels: [
+        {
+          title: 'Enqueue everyone, lower is better',
+          unit: 's',
+          targetOp: '<=',
+          target: enqueueTarget,
+          groups: [
+            {
+              label: 'enqueue',
+              bars: [
+                { series: 'campaign', value: v('campaign.enqueueSeconds') },
+                { series: 'no-op jobs (baseline)', value: v('noop.enqueueSeconds') },
+              ],
+            },
+          ],
+        },
+        {
+          title: 'Delivery, higher is better',
+          unit: 'emails/s',
+          targetOp: '>=',
+          target: deliveryTarget,
+          groups: [
+            {
+              label: 'delivery',
+              bars: [
+                { series: 'campaign', value: v('campaign.deliveryRate') },
+                { series: 'raw SMTP to the sink (ceiling)', value: v('raw.rate') },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    notes: [
+      `no-op jobs drain at ${fmt(m.noop.rate, 0)} jobs/s (not drawn: it would flatten the other bars)`,
+    ],
+  };
 }
 
 main().catch((error: unknown) => {

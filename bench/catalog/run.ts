@@ -17,6 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
+import { round, writeReport, type Figure, type ReportInput } from '../report';
+import { TARGETS } from '../targets';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +26,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     products: { type: 'string', default: '100000' },
+    json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
   },
 });
 const connections = Number(args.connections);
@@ -272,6 +275,7 @@ async function main(): Promise<void> {
     await loadDirect(db.url, warmup);
     const direct = await loadDirect(db.url, duration);
     report(service, direct);
+    writeReport(args.json, jsonReport(service, direct));
   } finally {
     await products.stop().catch(() => undefined);
     await db.drop();
@@ -299,6 +303,84 @@ function report(service: Measured, direct: Measured): void {
   console.log(
     `target p95 <= 20 ms through the service: ${service.p95 <= 20 ? 'met' : 'NOT met'} (${ms(service.p95)} ms)`,
   );
+}
+
+/** The figures for `--json`: both paths' rate and percentiles, the service's p95 target. */
+function jsonReport(service: Measured, direct: Measured): ReportInput {
+  const figures: Record<string, Figure> = {};
+  const paths = [
+    { key: 'service', series: 'service (HTTP)', m: service },
+    { key: 'direct', series: 'same SQL via pg (baseline)', m: direct },
+  ];
+  for (const { key, m } of paths) {
+    const name = key === 'service' ? 'service' : 'direct SQL';
+    figures[`${key}.rps`] = { label: `${name} req/s`, unit: 'req/s', value: round(m.rps, 0) };
+    for (const p of ['p50', 'p95', 'p99'] as const)
+      figures[`${key}.${p}`] = { label: `${name} ${p}`, unit: 'ms', value: round(m[p]) };
+    figures[`${key}.errors`] = { label: `${name} errors`, unit: '', value: m.errors };
+  }
+  figures['ratio.rps'] = {
+    label: 'service req/s / direct',
+    unit: 'x',
+    value: round(service.rps / direct.rps),
+  };
+  const p95Target = TARGETS.catalog.find((t) => t.figure === 'service.p95')?.value;
+  return {
+    bench: 'catalog',
+    title: 'Catalog search',
+    options: { connections, duration, warmup, products: productCount },
+    figures,
+    tables: [
+      {
+        columns: ['path', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors'],
+        rows: [
+          ...[service, direct].map((r) => [
+            r.target,
+            r.requests,
+            round(r.rps, 0),
+            round(r.p50),
+            round(r.p95),
+            round(r.p99),
+            r.errors,
+          ]),
+          [
+            'service / direct',
+            '',
+            `${(service.rps / direct.rps).toFixed(2)}x`,
+            `${(service.p50 / direct.p50).toFixed(2)}x`,
+            `${(service.p95 / direct.p95).toFixed(2)}x`,
+            `${(service.p99 / direct.p99).toFixed(2)}x`,
+            '',
+          ],
+        ],
+      },
+    ],
+    chart: {
+      title: `Catalog search over ${productCount.toLocaleString('en-US')} products, ${connections} connections`,
+      panels: [
+        {
+          title: 'Latency, lower is better',
+          unit: 'ms',
+          targetOp: '<=',
+          groups: (['p50', 'p95', 'p99'] as const).map((p) => ({
+            label: p,
+            bars: paths.map(({ series, m }) => ({ series, value: round(m[p]) })),
+            ...(p === 'p95' && p95Target !== undefined ? { target: p95Target } : {}),
+          })),
+        },
+        {
+          title: 'Throughput, higher is better',
+          unit: 'req/s',
+          groups: [
+            {
+              label: 'searches per second',
+              bars: paths.map(({ series, m }) => ({ series, value: round(m.rps, 0) })),
+            },
+          ],
+        },
+      ],
+    },
+  };
 }
 
 main().catch((err: unknown) => {

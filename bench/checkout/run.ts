@@ -27,6 +27,8 @@ import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '@commerce
 import { startInfra, stopRegistered } from '@commerce/tools';
 import { Worker } from '@temporalio/worker';
 import { CHECKOUT_ACTIVITY_COUNT, type bareWorkflow } from './bare.workflow';
+import { round, writeReport, type Figure, type ReportInput } from '../report';
+import { TARGETS } from '../targets';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +36,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '5' },
     poll: { type: 'string', default: '100' },
+    json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
   },
 });
 const customers = Number(args.customers);
@@ -178,6 +181,7 @@ async function main(): Promise<void> {
     const checkoutResult = await loadCheckout(call, shoppers, product.id, duration);
     const bare = await loadBare();
     report(checkoutResult, bare);
+    writeReport(args.json, jsonReport(checkoutResult, bare));
   } finally {
     await stack.stop();
     await stopRegistered(infra.started);
@@ -205,6 +209,94 @@ function report(checkoutResult: Measured, bare: Measured): void {
     `targets: rate >= 0.5 of bare: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}); ` +
       `p95 <= 1500 ms: ${checkoutResult.p95 <= 1500 ? 'met' : 'NOT met'} (${ms(checkoutResult.p95)} ms)`,
   );
+}
+
+/** The figures for `--json`: both paths' rate and latency, ratios, the issue's targets. */
+function jsonReport(checkoutResult: Measured, bare: Measured): ReportInput {
+  const figures: Record<string, Figure> = {};
+  const paths = [
+    { key: 'checkout', series: 'checkout through the gateway', m: checkoutResult },
+    { key: 'bare', series: `bare workflow (baseline)`, m: bare },
+  ];
+  for (const { key, m } of paths) {
+    figures[`${key}.completed`] = { label: `${key}: completed`, unit: '', value: m.completed };
+    figures[`${key}.failed`] = { label: `${key}: not completed`, unit: '', value: m.failed };
+    figures[`${key}.rate`] = { label: `${key}: completed per s`, unit: '/s', value: round(m.rate) };
+    for (const p of ['p50', 'p95', 'p99'] as const)
+      figures[`${key}.${p}`] = { label: `${key}: ${p}`, unit: 'ms', value: round(m[p], 0) };
+  }
+  figures['ratio.rate'] = {
+    label: 'checkout completed/s / bare',
+    unit: 'x',
+    value: round(checkoutResult.rate / bare.rate),
+  };
+  figures['ratio.p95'] = {
+    label: 'checkout p95 / bare',
+    unit: 'x',
+    value: round(checkoutResult.p95 / bare.p95),
+  };
+  const target = (figure: string) => TARGETS.checkout.find((t) => t.figure === figure)?.value;
+  const rateTarget = target('ratio.rate');
+  const p95Target = target('checkout.p95');
+  const ms = (v: number) => round(v, 0);
+  return {
+    bench: 'checkout',
+    title: 'Checkout',
+    options: { customers, duration, warmup, poll: pollMs },
+    figures,
+    tables: [
+      {
+        columns: ['path', 'completed', 'not completed', 'per s', 'p50 ms', 'p95 ms', 'p99 ms'],
+        rows: [
+          ...[checkoutResult, bare].map((r) => [
+            r.target,
+            r.completed,
+            r.failed,
+            round(r.rate, 1),
+            ms(r.p50),
+            ms(r.p95),
+            ms(r.p99),
+          ]),
+          [
+            'checkout / bare',
+            '',
+            '',
+            `${(checkoutResult.rate / bare.rate).toFixed(2)}x`,
+            `${(checkoutResult.p50 / bare.p50).toFixed(2)}x`,
+            `${(checkoutResult.p95 / bare.p95).toFixed(2)}x`,
+            `${(checkoutResult.p99 / bare.p99).toFixed(2)}x`,
+          ],
+        ],
+      },
+    ],
+    chart: {
+      title: `Checkout: ${customers} customers through the gateway, next to a bare workflow of ${CHECKOUT_ACTIVITY_COUNT} no-op activities`,
+      panels: [
+        {
+          title: 'Completed per second, higher is better',
+          unit: '/s',
+          targetOp: '>=',
+          groups: [
+            {
+              label: 'completed per second',
+              bars: paths.map(({ series, m }) => ({ series, value: round(m.rate) })),
+              ...(rateTarget === undefined ? {} : { target: round(rateTarget * bare.rate) ?? 0 }),
+            },
+          ],
+        },
+        {
+          title: 'Submit to completed, lower is better',
+          unit: 'ms',
+          targetOp: '<=',
+          groups: (['p50', 'p95', 'p99'] as const).map((p) => ({
+            label: p,
+            bars: paths.map(({ series, m }) => ({ series, value: ms(m[p]) })),
+            ...(p === 'p95' && p95Target !== undefined ? { target: p95Target } : {}),
+          })),
+        },
+      ],
+    },
+  };
 }
 
 main().catch((error: unknown) => {

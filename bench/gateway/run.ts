@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { round, writeReport, type ChartGroup, type Figure, type ReportInput } from '../report';
+import { TARGETS } from '../targets';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     // Writes the gateway's V8 CPU profile into this folder when it stops (cpu-profile-preload.js);
     // summarise it with bench/gateway/profile-summary.ts.
     'cpu-prof': { type: 'string' },
+    json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
   },
 });
 const connections = Number(args.connections);
@@ -195,6 +198,7 @@ async function main() {
         );
     }
     report(results, Boolean(nginx));
+    writeReport(args.json, jsonReport(results));
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await db.drop();
@@ -218,6 +222,96 @@ function report(results: Measured[], withNginx: boolean) {
   }
   if (!withNginx)
     console.log('(nginx not installed: apt-get install nginx-light to add the nginx comparison)');
+}
+
+/** The figures for `--json`: per route and target, ratios against direct, the issue's targets. */
+function jsonReport(results: Measured[]): ReportInput {
+  const routeKey = (route: string) => (route.includes('(public)') ? 'public' : 'me');
+  const target = (figure: string) => TARGETS.gateway.find((t) => t.figure === figure)?.value;
+  const figures: Record<string, Figure> = {};
+  const rps: ChartGroup[] = [];
+  const p50: ChartGroup[] = [];
+  for (const route of [...new Set(results.map((r) => r.route))]) {
+    const key = routeKey(route);
+    const rows = results.filter((r) => r.route === route);
+    const base = rows.find((r) => r.target === 'direct')!;
+    for (const r of rows) {
+      const k = `${key}.${r.target}`;
+      figures[`${k}.rps`] = {
+        label: `${route}: ${r.target} req/s`,
+        unit: 'req/s',
+        value: round(r.rps, 0),
+      };
+      figures[`${k}.p50`] = { label: `${route}: ${r.target} p50`, unit: 'ms', value: r.p50 };
+      figures[`${k}.p99`] = { label: `${route}: ${r.target} p99`, unit: 'ms', value: r.p99 };
+      if (r.target === 'direct') continue;
+      figures[`${k}.ratio`] = {
+        label: `${route}: ${r.target} req/s / direct`,
+        unit: 'x',
+        value: round(r.rps / base.rps),
+      };
+      figures[`${k}.addedP50`] = {
+        label: `${route}: p50 added by ${r.target}`,
+        unit: 'ms',
+        value: round(r.p50 - base.p50, 1),
+      };
+    }
+    const series = (r: Measured) => (r.target === 'direct' ? 'direct (baseline)' : r.target);
+    const ratioTarget = target(`${key}.gateway.ratio`);
+    const addedTarget = target(`${key}.gateway.addedP50`);
+    rps.push({
+      label: route,
+      bars: rows.map((r) => ({ series: series(r), value: round(r.rps, 0) })),
+      ...(ratioTarget === undefined ? {} : { target: Math.round(ratioTarget * base.rps) }),
+    });
+    p50.push({
+      label: route,
+      bars: rows.map((r) => ({ series: series(r), value: r.p50 })),
+      ...(addedTarget === undefined ? {} : { target: base.p50 + addedTarget }),
+    });
+  }
+  return {
+    bench: 'gateway',
+    title: 'Gateway overhead',
+    options: { connections, duration, warmup },
+    figures,
+    tables: [
+      {
+        columns: [
+          'route',
+          'target',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'vs direct req/s',
+          'added p50 ms',
+          'errors',
+          'non-2xx',
+        ],
+        rows: results.map((r) => {
+          const base = results.find((b) => b.route === r.route && b.target === 'direct')!;
+          return [
+            r.route,
+            r.target,
+            round(r.rps, 0),
+            r.p50,
+            r.p99,
+            round(r.rps / base.rps),
+            round(r.p50 - base.p50, 1),
+            r.errors,
+            r.non2xx,
+          ];
+        }),
+      },
+    ],
+    chart: {
+      title: 'Gateway overhead: each route direct, through the gateway and through nginx',
+      panels: [
+        { title: 'Throughput, higher is better', unit: 'req/s', targetOp: '>=', groups: rps },
+        { title: 'Latency p50, lower is better', unit: 'ms', targetOp: '<=', groups: p50 },
+      ],
+    },
+  };
 }
 
 main().catch((err: unknown) => {

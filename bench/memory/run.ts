@@ -15,8 +15,15 @@ import { parseArgs } from 'node:util';
 import { startCheckoutStack } from '@commerce/e2e';
 import { freePort } from '@commerce/testing';
 import { startInfra, stopRegistered } from '@commerce/tools';
+import { round, writeReport, type Figure, type ReportInput } from '../report';
+import { TARGETS } from '../targets';
 
-const { values: args } = parseArgs({ options: { settle: { type: 'string', default: '15' } } });
+const { values: args } = parseArgs({
+  options: {
+    settle: { type: 'string', default: '15' },
+    json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
+  },
+});
 const settleMs = Number(args.settle) * 1000;
 
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -58,11 +65,68 @@ async function main(): Promise<void> {
     for (const row of rows) console.log(line(row.name, row));
     const total = rows.reduce((sum, row) => sum + row.rss, 0);
     console.log(`\nwhole stack: ${total.toFixed(0)} MB in ${rows.length} processes`);
+    writeReport(args.json, jsonReport(base, rows));
   } finally {
     bare.stop();
     await stack.stop();
     await stopRegistered(infra.started);
   }
+}
+
+/** The figures for `--json`: each process's idle and peak RSS, the baseline, the largest app. */
+function jsonReport(
+  base: { rss: number; peak: number },
+  rows: { name: string; rss: number; peak: number }[],
+): ReportInput {
+  const mb = (v: number) => round(v, 0);
+  const all = [{ name: 'bare Fastify (baseline)', ...base }, ...rows];
+  const figures: Record<string, Figure> = {
+    'apps.maxRss': {
+      label: 'largest idle RSS of an app process',
+      unit: 'MB',
+      value: mb(Math.max(...rows.map((r) => r.rss))),
+    },
+    'apps.totalRss': {
+      label: `whole stack idle RSS (${rows.length} processes)`,
+      unit: 'MB',
+      value: mb(rows.reduce((sum, r) => sum + r.rss, 0)),
+    },
+    'baseline.rss': { label: 'bare Fastify idle RSS', unit: 'MB', value: mb(base.rss) },
+  };
+  for (const r of rows) {
+    figures[`${r.name}.rss`] = { label: `${r.name} idle RSS`, unit: 'MB', value: mb(r.rss) };
+    figures[`${r.name}.peak`] = { label: `${r.name} peak RSS`, unit: 'MB', value: mb(r.peak) };
+  }
+  return {
+    bench: 'memory',
+    title: 'Idle memory',
+    options: { settle: settleMs / 1000 },
+    figures,
+    tables: [
+      {
+        columns: ['process', 'idle RSS (MB)', 'peak RSS (MB)', 'vs bare Fastify'],
+        rows: all.map((r) => [r.name, mb(r.rss), mb(r.peak), `${(r.rss / base.rss).toFixed(1)}x`]),
+      },
+    ],
+    chart: {
+      title: 'Resident memory of each process, idle, next to a bare Fastify server',
+      panels: [
+        {
+          title: 'Resident set size, lower is better',
+          unit: 'MB',
+          target: TARGETS.memory.find((t) => t.figure === 'apps.maxRss')?.value,
+          targetOp: '<=',
+          groups: all.map((r) => ({
+            label: r.name,
+            bars: [
+              { series: 'idle RSS', value: mb(r.rss) },
+              { series: 'peak RSS', value: mb(r.peak) },
+            ],
+          })),
+        },
+      ],
+    },
+  };
 }
 
 void main().then(
