@@ -68,7 +68,7 @@ export interface Environment {
   node: string;
   platform: string;
   commit: string;
-  /** Uncommitted changes in the working tree when the run ended. */
+  /** Uncommitted changes to tracked files (other than the runner's output) when the run ended. */
   dirty: boolean;
 }
 
@@ -93,7 +93,11 @@ const loadBefore = loadavg();
 
 function git(args: string[]): string {
   try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', args, {
+      cwd: resolve(__dirname, '..'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return '';
   }
@@ -111,7 +115,18 @@ export function environmentNow(): Environment {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     commit: git(['rev-parse', '--short=12', 'HEAD']).trim() || 'unknown',
-    dirty: git(['status', '--porcelain', '--untracked-files=no']).trim() !== '',
+    // What the runner itself writes between runs does not count.
+    dirty:
+      git([
+        'status',
+        '--porcelain',
+        '--untracked-files=no',
+        '--',
+        '.',
+        ':!bench/results',
+        ':!docs/benchmarks.md',
+        ':!docs/benchmarks',
+      ]).trim() !== '',
   };
 }
 

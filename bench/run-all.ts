@@ -78,6 +78,8 @@ function run(command: string, commandArgs: string[]): number {
   console.log(`\n$ ${[command, ...commandArgs].join(' ')}`);
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: 'inherit' });
   if (result.error) throw result.error;
+  // Interrupted (Ctrl-C reaches the bench too): stop here rather than start the next one.
+  if (result.signal) throw new Error(`${command} stopped by ${result.signal}`);
   return result.status ?? 1;
 }
 
@@ -88,7 +90,8 @@ function loadRuns(resultsDir: string): RecordedRuns {
     const dir = join(resultsDir, bench);
     if (!existsSync(dir)) continue;
     runs[bench] = readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
+      // Skips `.pending-*` files a killed run can leave behind.
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
       .map((f) => {
         const path = join(dir, f);
         try {

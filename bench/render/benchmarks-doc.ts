@@ -129,6 +129,7 @@ export function benchBlock(bench: BenchName, runs: readonly BenchReport[]): stri
     `![${latest.chart.title}](${chartLink(bench)})`,
     markdownTable(columns, figureRows(shown)),
     ...shown.map(runDetails),
+    '### How it runs, and earlier runs recorded by hand',
   ].join('\n\n');
 }
 
