@@ -305,7 +305,7 @@ function jsonReport(results: Measured[]): ReportInput {
       },
     ],
     chart: {
-      title: 'Gateway overhead: each route direct, through the gateway and through nginx',
+      title: `Gateway overhead: each route direct, through the gateway${results.some((r) => r.target === 'nginx') ? ' and through nginx' : ''}`,
       panels: [
         { title: 'Throughput, higher is better', unit: 'req/s', targetOp: '>=', groups: rps },
         { title: 'Latency p50, lower is better', unit: 'ms', targetOp: '<=', groups: p50 },

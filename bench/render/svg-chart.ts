@@ -189,33 +189,41 @@ function renderPanel(
   // Room under the title for a target's label above the first group.
   const plotTop = top + 24;
   let y = plotTop;
+  // Layers, drawn in this order over the grid: bars, target lines, then every text on top.
   const bars: string[] = [];
+  const lines: string[] = [];
+  const labels: string[] = [];
   for (const group of panel.groups) {
     const groupTop = y;
     for (const bar of group.bars) {
       const label = `${group.label}, ${bar.series}: ${bar.value === null ? 'not measured' : `${fmt(bar.value)} ${panel.unit}`}`;
       if (bar.value === null) {
-        bars.push(
+        labels.push(
           `<text x="${LABEL_WIDTH + 4}" y="${y + 12}" font-size="11" fill="#555">${escapeXml(`${bar.series}: not measured`)}</text>`,
         );
       } else {
         const width = xOf(bar.value) - LABEL_WIDTH;
         bars.push(
           `<rect class="bar" data-series="${escapeXml(bar.series)}" data-value="${bar.value}" x="${LABEL_WIDTH}" y="${y}" width="${width.toFixed(2)}" height="${BAR_HEIGHT}" fill="${colour(bar.series)}"><title>${escapeXml(label)}</title></rect>`,
-          `<text x="${(LABEL_WIDTH + width + 4).toFixed(2)}" y="${y + 12}" font-size="11">${escapeXml(fmt(bar.value))}</text>`,
+        );
+        labels.push(
+          // A white halo keeps the number legible where a target line crosses it.
+          `<text x="${(LABEL_WIDTH + width + 4).toFixed(2)}" y="${y + 12}" font-size="11" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeXml(fmt(bar.value))}</text>`,
         );
       }
       y += BAR_HEIGHT + BAR_GAP;
     }
     const groupBottom = y - BAR_GAP;
     const middle = (groupTop + groupBottom) / 2 + 4;
-    bars.push(
+    labels.push(
       `<text x="${LABEL_WIDTH - 8}" y="${middle}" font-size="12" text-anchor="end">${escapeXml(group.label)}</text>`,
     );
     if (group.target !== undefined) {
       const tx = xOf(group.target).toFixed(2);
-      bars.push(
+      lines.push(
         `<line class="target" data-value="${group.target}" x1="${tx}" y1="${groupTop - 3}" x2="${tx}" y2="${groupBottom + 3}" stroke="${TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"><title>${escapeXml(`${group.label}: ${targetText(group.target)}`)}</title></line>`,
+      );
+      labels.push(
         `<text x="${tx}" y="${groupTop - 5}" font-size="10" text-anchor="middle" fill="${TARGET_COLOUR}">${escapeXml(targetText(group.target))}</text>`,
       );
     }
@@ -223,7 +231,7 @@ function renderPanel(
   }
   const plotBottom = y - GROUP_GAP + 4;
 
-  // Grid and axis first, so bars and targets draw over them.
+  // Grid and axis, under everything else.
   const grid: string[] = [];
   for (let v = 0; v <= scale.max + scale.step / 1e6; v += scale.step) {
     const gx = xOf(v).toFixed(2);
@@ -236,14 +244,15 @@ function renderPanel(
     `<line x1="${LABEL_WIDTH}" y1="${plotBottom}" x2="${LABEL_WIDTH + PLOT_WIDTH}" y2="${plotBottom}" stroke="#888"/>`,
     `<text x="${LABEL_WIDTH + PLOT_WIDTH}" y="${plotBottom + 28}" font-size="10" text-anchor="end" fill="#555">${escapeXml(panel.unit)}</text>`,
   );
-  out.push(`<g id="${id}">`, ...grid, ...bars);
   if (panel.target !== undefined) {
     const tx = xOf(panel.target).toFixed(2);
-    out.push(
+    lines.push(
       `<line class="target" data-value="${panel.target}" x1="${tx}" y1="${plotTop - 6}" x2="${tx}" y2="${plotBottom}" stroke="${TARGET_COLOUR}" stroke-width="2" stroke-dasharray="4 2"><title>${escapeXml(targetText(panel.target))}</title></line>`,
+    );
+    labels.push(
       `<text x="${tx}" y="${plotTop - 8}" font-size="10" text-anchor="middle" fill="${TARGET_COLOUR}">${escapeXml(targetText(panel.target))}</text>`,
     );
   }
-  out.push('</g>');
+  out.push(`<g id="${id}">`, ...grid, ...bars, ...lines, ...labels, '</g>');
   return plotBottom + 30;
 }
