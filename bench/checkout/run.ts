@@ -221,7 +221,11 @@ function jsonReport(checkoutResult: Measured, bare: Measured): ReportInput {
   for (const { key, m } of paths) {
     figures[`${key}.completed`] = { label: `${key}: completed`, unit: '', value: m.completed };
     figures[`${key}.failed`] = { label: `${key}: not completed`, unit: '', value: m.failed };
-    figures[`${key}.rate`] = { label: `${key}: completed per s`, unit: '/s', value: round(m.rate) };
+    figures[`${key}.rate`] = {
+      label: `${key}: completed per s`,
+      unit: 'checkouts/s',
+      value: round(m.rate),
+    };
     for (const p of ['p50', 'p95', 'p99'] as const)
       figures[`${key}.${p}`] = { label: `${key}: ${p}`, unit: 'ms', value: round(m[p], 0) };
   }
@@ -273,12 +277,12 @@ function jsonReport(checkoutResult: Measured, bare: Measured): ReportInput {
       title: `Checkout: ${customers} customers through the gateway, next to a bare workflow of ${CHECKOUT_ACTIVITY_COUNT} no-op activities`,
       panels: [
         {
-          title: 'Completed per second, higher is better',
-          unit: '/s',
+          title: 'Completed, higher is better',
+          unit: 'checkouts/s',
           targetOp: '>=',
           groups: [
             {
-              label: 'completed per second',
+              label: 'completed',
               bars: paths.map(({ series, m }) => ({ series, value: round(m.rate) })),
               ...(rateTarget === undefined ? {} : { target: round(rateTarget * bare.rate) ?? 0 }),
             },

@@ -52,6 +52,17 @@ describe('targets', () => {
     expect(figureCell(1234.5)).toBe('1,235');
     expect(figureCell(null, maxRss)).toBe('not measured');
   });
+
+  it('does not judge a run made with other options than the target is stated for', () => {
+    const enqueue = TARGETS['bulk-email'].find((t) => t.figure === 'campaign.enqueueSeconds')!;
+    expect(figureCell(0.7, enqueue, { recipients: 2000, concurrency: 100 })).toBe(
+      '0.7 (not judged: the target is for --recipients 100000)',
+    );
+    expect(figureCell(16, enqueue, { recipients: 100_000, concurrency: 100 })).toBe(
+      '**16 ✗ not met**',
+    );
+    expect(figureCell(13.2, enqueue, { recipients: 100_000 })).toBe('13.2 ✓ met');
+  });
 });
 
 describe('figure table', () => {

@@ -6,7 +6,7 @@
  * and renders never fight over a second copy of the text.
  */
 import type { BenchReport, Environment, Table } from '../report';
-import { BENCHES, targetMet, type BenchName, type Target } from '../targets';
+import { BENCHES, offTarget, targetMet, type BenchName, type Target } from '../targets';
 import { formatDate, formatNumber } from './format';
 import { renderChart } from './svg-chart';
 
@@ -48,11 +48,20 @@ export function targetText(target: Target): string {
   return `${target.op === '>=' ? '≥' : '≤'} ${formatNumber(target.value)}${unit}`;
 }
 
-/** A figure as a table cell, marked met / not met when a target applies to it. */
-export function figureCell(value: number | null | undefined, target?: Target): string {
+/**
+ * A figure as a table cell, marked met / not met when a target applies to it; a run made with
+ * other options than the target's (a quick run) is not judged.
+ */
+export function figureCell(
+  value: number | null | undefined,
+  target?: Target,
+  options: BenchReport['options'] = {},
+): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'not measured';
   const text = formatNumber(value);
   if (!target) return text;
+  const off = offTarget(target, options);
+  if (off.length > 0) return `${text} (not judged: the target is for ${off.join(' ')})`;
   return targetMet(target, value) ? `${text} ✓ met` : `**${text} ✗ not met**`;
 }
 
@@ -73,7 +82,7 @@ export function figureRows(runs: readonly BenchReport[]): string[][] {
     return [
       label,
       unit,
-      ...runs.map((r) => figureCell(r.figures[key]?.value, target)),
+      ...runs.map((r) => figureCell(r.figures[key]?.value, target, r.options)),
       target ? targetText(target) : '',
     ];
   });
@@ -150,7 +159,7 @@ export function summaryBlock(runs: RecordedRuns): string {
         ...[0, 1].map((i) => {
           const run = shown[i];
           if (!run) return '-';
-          return `${figureCell(run.figures[target.figure]?.value, target)} (${formatDate(run.environment.date)})`;
+          return `${figureCell(run.figures[target.figure]?.value, target, run.options)} (${formatDate(run.environment.date)})`;
         }),
       ]);
     }
