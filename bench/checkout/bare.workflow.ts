@@ -1,22 +1,39 @@
 /**
- * The benchmark's baseline: a workflow with as many sequential no-op activities as a paid checkout
- * runs (three status moves, reserve, charge, confirm, commit, notify), on the same dev server.
+ * The benchmark's baseline: a workflow with the same sequence of no-op activities as a paid
+ * checkout runs up to COMPLETED, on the same dev server. The checkout's records in the orders
+ * service are local activities (patch LOCAL_ORDER_RECORDS), so the baseline's matching steps are
+ * local too: set RESERVING, reserve, set CHARGING, authorise, capture, set CONFIRMING, commit,
+ * confirm.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 
 export interface NoopActivities {
   noop(step: number): Promise<number>;
 }
 
-const { noop } = proxyActivities<NoopActivities>({
-  startToCloseTimeout: '10s',
-  retry: { maximumAttempts: 3 },
-});
+export type StepKind = 'activity' | 'local';
 
-export const CHECKOUT_ACTIVITY_COUNT = 8;
+const options = { startToCloseTimeout: '10s', retry: { maximumAttempts: 3 } } as const;
+const { noop } = proxyActivities<NoopActivities>(options);
+const local = proxyLocalActivities<NoopActivities>(options);
 
-export async function bareWorkflow(steps: number): Promise<number> {
+export const CHECKOUT_STEPS: readonly StepKind[] = [
+  'local',
+  'activity',
+  'local',
+  'activity',
+  'activity',
+  'local',
+  'activity',
+  'local',
+];
+export const CHECKOUT_ACTIVITY_COUNT = CHECKOUT_STEPS.length;
+export const CHECKOUT_LOCAL_ACTIVITY_COUNT = CHECKOUT_STEPS.filter((s) => s === 'local').length;
+
+export async function bareWorkflow(steps: readonly StepKind[]): Promise<number> {
   let done = 0;
-  for (let step = 0; step < steps; step++) done += await noop(step);
+  for (const [step, kind] of steps.entries()) {
+    done += await (kind === 'local' ? local.noop(step) : noop(step));
+  }
   return done;
 }

@@ -8,8 +8,8 @@
  * workers split by role, payment provider in test mode). Each of `customers` concurrent customers
  * loops: add one item to the cart, POST /checkout, poll GET /orders/:id every `poll` ms until the order
  * is terminal. Latency is submit-to-terminal as the customer sees it (so it includes up to one poll
- * interval). Baseline: as many clients executing a workflow of the same number of sequential no-op
- * activities, with one in-process worker per task queue, against the same server.
+ * interval). Baseline: as many clients executing a workflow of the same sequence of no-op
+ * activities (local where the checkout's are), with one in-process worker, against the same server.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +26,12 @@ import {
 import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '@commerce/testing';
 import { startInfra, stopRegistered } from '@commerce/tools';
 import { Worker } from '@temporalio/worker';
-import { CHECKOUT_ACTIVITY_COUNT, type bareWorkflow } from './bare.workflow';
+import {
+  CHECKOUT_ACTIVITY_COUNT,
+  CHECKOUT_LOCAL_ACTIVITY_COUNT,
+  CHECKOUT_STEPS,
+  type bareWorkflow,
+} from './bare.workflow';
 import { round, writeReport, type Figure, type ReportInput } from '../report';
 import { TARGETS } from '../targets';
 
@@ -134,7 +139,7 @@ async function loadBare(): Promise<Measured> {
             await env.client.workflow.execute<typeof bareWorkflow>('bareWorkflow', {
               taskQueue,
               workflowId: uniqueName('bare'),
-              args: [CHECKOUT_ACTIVITY_COUNT],
+              args: [CHECKOUT_STEPS],
             });
             latencies.push(performance.now() - started);
           } catch {
@@ -144,7 +149,7 @@ async function loadBare(): Promise<Measured> {
       }),
     );
     return summarise(
-      `bare workflow, ${CHECKOUT_ACTIVITY_COUNT} no-op activities`,
+      `bare workflow, ${CHECKOUT_ACTIVITY_COUNT} no-op activities (${CHECKOUT_LOCAL_ACTIVITY_COUNT} local)`,
       latencies,
       failed,
       window,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { taskQueueName } from '@commerce/contracts';
+import { TaskQueue, taskQueueName } from '@commerce/contracts';
 import { InjectConfig, ROOT_LOGGER, temporalConnectionOptions } from '@commerce/nest-kit';
 import {
   Inject,
@@ -90,6 +90,10 @@ export class TemporalWorkers implements OnApplicationBootstrap, BeforeApplicatio
         ...(await this.workflowCode()),
         maxConcurrentWorkflowTaskExecutions: config.MAX_CONCURRENT_WORKFLOW_TASKS,
         maxCachedWorkflows: config.MAX_CACHED_WORKFLOWS,
+        // The checkout's records in the orders service run here as local activities (the
+        // workflow's LOCAL_ORDER_RECORDS); this role polls no activity queue of its own.
+        activities: activitiesFor(TaskQueue.orders, config),
+        enableNonLocalActivities: false,
       };
     }
     return {

@@ -11,7 +11,8 @@
  * and one id scheme (`checkout-<orderId>`), runs in flight finish on the order they started with
  * (their histories replay, temporal/test/histories), and the old branch is deleted once none is
  * left (docs/reliability.md). `patched(ANALYTICS_QUEUE)` moved the analytics step to its own task
- * queue the same way (see the constant).
+ * queue the same way, and `patched(LOCAL_ORDER_RECORDS)` runs the happy path's records in the
+ * orders service as local activities (see the constants).
  *
  * Deterministic code only: no I/O, clocks or randomness except through the workflow APIs.
  */
@@ -46,6 +47,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -76,6 +78,19 @@ export const AUTHORISE_FIRST = 'authorise-before-review';
 export const ANALYTICS_QUEUE = 'record-order-outcome-on-analytics-queue';
 
 /**
+ * The happy path's records in the orders service (the three status moves and confirmOrder) run as
+ * local activities, in the checkout worker's own process, inside the workflow task that decided
+ * them: each saves a task round trip through the server (schedule, dispatch, complete, next
+ * workflow task), about half of a paid checkout's. They are short, idempotent HTTP calls (a repeat
+ * is success) with the same timeout and unlimited retries as on the orders queue, so a lost answer
+ * or a worker that dies mid-call is retried exactly as before. Decided once at the start: runs
+ * started before schedule them on the orders queue for their whole life, so their histories
+ * replay. The compensation path's records (cancelOrder, failOrder) stay on the orders queue: they
+ * are rare and may wait long for an outage to end.
+ */
+export const LOCAL_ORDER_RECORDS = 'order-records-as-local-activities';
+
+/**
  * The checkout's activities: one proxy per domain, each on its own task queue so each domain's
  * worker scales on its own. The queues carry the prefix of the queue this run was started on, so
  * a deployment (or a test run) with its own prefix keeps its tasks to its own workers; the prefix
@@ -85,6 +100,7 @@ export const ANALYTICS_QUEUE = 'record-order-outcome-on-analytics-queue';
  */
 function checkoutSteps(prefix: string, analyticsOnItsQueue: boolean) {
   const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
+  const ordersRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' };
   const bestEffort = {
     startToCloseTimeout: '15s',
     retry: {
@@ -126,7 +142,12 @@ function checkoutSteps(prefix: string, analyticsOnItsQueue: boolean) {
     orders: proxyActivities<OrderActivities>({
       taskQueue: on(TaskQueue.orders),
       startToCloseTimeout: '10s',
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+      retry: ordersRetry,
+    }),
+    // The same records as local activities (LOCAL_ORDER_RECORDS), with the same policy.
+    localOrders: proxyLocalActivities<OrderActivities>({
+      startToCloseTimeout: '10s',
+      retry: ordersRetry,
     }),
     // Steps that move money or stock to their final place, and their compensations, also retry
     // until they succeed: a capture, a commit, a void or a release abandoned half way is money or
@@ -192,6 +213,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   };
   // Decided once, at the start: a run follows one order of steps from beginning to end.
   const revised = patched(AUTHORISE_FIRST);
+  // Decided once, at the start (see LOCAL_ORDER_RECORDS): where the happy path's records run.
+  const records = patched(LOCAL_ORDER_RECORDS) ? steps.localOrders : orders;
   const needsReview = input.total >= input.reviewThreshold;
 
   let cancelRequest: { reason: string; by?: string } | undefined;
@@ -224,7 +247,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     step: CheckoutStep,
     actor?: string,
   ) => {
-    await orders.setOrderStatus({ ...ctx, to: status, ...(actor ? { actor } : {}) });
+    await records.setOrderStatus({ ...ctx, to: status, ...(actor ? { actor } : {}) });
     setStatus(status);
     record(step);
   };
@@ -533,7 +556,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       // now. confirmOrder retries until the orders service takes it (never a refund).
       await keeper;
       record('confirmOrder');
-      await orders.confirmOrder(ctx);
+      await records.confirmOrder(ctx);
       setStatus(OrderStatus.COMPLETED);
     } else {
       // Original order: confirmed and paid; committing turns the reservation into a sale.

@@ -740,7 +740,7 @@ export interface components {
             quantity: number;
         };
         AdminOrderDto: {
-            /** @description Live state of the checkout workflow while it runs (GET /orders/:id only) */
+            /** @description Live state of the checkout workflow while it runs (GET /orders/:id only). It may lag the workflow by up to CHECKOUT_LIVE_STATUS_TTL_MS (1 s by default) and is asked again whenever the stored status changes, so it is never behind `status`. */
             checkout?: components["schemas"]["CheckoutStateDto"];
             /** Format: date-time */
             createdAt: string;
@@ -1041,7 +1041,7 @@ export interface components {
             FAILED: number;
         };
         DecidedOrderDto: {
-            /** @description Live state of the checkout workflow while it runs (GET /orders/:id only) */
+            /** @description Live state of the checkout workflow while it runs (GET /orders/:id only). It may lag the workflow by up to CHECKOUT_LIVE_STATUS_TTL_MS (1 s by default) and is asked again whenever the stored status changes, so it is never behind `status`. */
             checkout?: components["schemas"]["CheckoutStateDto"];
             /** Format: date-time */
             createdAt: string;
@@ -1202,7 +1202,7 @@ export interface components {
             reason?: string;
         };
         OrderDto: {
-            /** @description Live state of the checkout workflow while it runs (GET /orders/:id only) */
+            /** @description Live state of the checkout workflow while it runs (GET /orders/:id only). It may lag the workflow by up to CHECKOUT_LIVE_STATUS_TTL_MS (1 s by default) and is asked again whenever the stored status changes, so it is never behind `status`. */
             checkout?: components["schemas"]["CheckoutStateDto"];
             /** Format: date-time */
             createdAt: string;

@@ -47,6 +47,11 @@ export const ordersEnvSchema = baseConfigSchema.extend({
   TEMPORAL_UPDATE_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(10_000),
   /** Deadline of the live-status query behind GET /orders/:id (the stored status is shown anyway). */
   TEMPORAL_QUERY_TIMEOUT_MS: envInt({ min: 100, max: 60_000 }).default(1500),
+  /**
+   * How long GET /orders/:id reuses a checkout's live state while the order's stored status has not
+   * moved (one query per order per period, however often clients poll); 0 asks on every request.
+   */
+  CHECKOUT_LIVE_STATUS_TTL_MS: envInt({ min: 0, max: 60_000 }).default(1000),
   /** Orders whose total (minor units) is at or above this wait for an operator's approval. */
   CHECKOUT_REVIEW_THRESHOLD: envInt({ min: 0 }).default(100_000),
   /**

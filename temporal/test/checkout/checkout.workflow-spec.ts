@@ -174,7 +174,9 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       input.customerId,
     );
     expect(description.typedSearchAttributes.get(SearchAttribute.OrderTotal)).toBe(5000);
-    await saveHistoryIfRecording('authorise-first-success', handle);
+    // authorise-first-success.json was recorded before the order records went local
+    // (LOCAL_ORDER_RECORDS); this run's shape is kept apart so the old one is never overwritten.
+    await saveHistoryIfRecording('local-order-records-success', handle);
   });
 
   // Issue 14: recordOrderOutcome calls the analytics service, so it runs on the analytics queue
@@ -545,9 +547,39 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(0);
     const attempts = await maximumAttemptsByActivity(handle);
     // 0 is "unlimited" in a Temporal retry policy.
-    for (const name of ['setOrderStatus', 'confirmOrder', 'capturePayment', 'commitInventory']) {
+    for (const name of ['capturePayment', 'commitInventory']) {
       expect([name, attempts.get(name)]).toEqual([name, 0]);
     }
+    // The orders service's records are local activities (LOCAL_ORDER_RECORDS), with no limit
+    // either.
+    const records = stubs
+      .callsFor(input.orderId)
+      .filter((call) => call.name === 'setOrderStatus' || call.name === 'confirmOrder');
+    expect(records.length).toBe(7);
+    for (const call of records) {
+      expect([call.name, call.local, call.maximumAttempts ?? 0]).toEqual([call.name, true, 0]);
+    }
+  });
+
+  // LOCAL_ORDER_RECORDS: the happy path's records in the orders service run in the checkout
+  // worker, inside the workflow task that decided them, not through the orders queue.
+  it('runs the status moves and the confirmation as local activities, the other steps on their queues', async () => {
+    const input = checkoutInput();
+    const handle = await start(input);
+    await handle.result();
+
+    const queues = await taskQueueByActivity(handle);
+    expect(queues.has('setOrderStatus')).toBe(false);
+    expect(queues.has('confirmOrder')).toBe(false);
+    expect(queues.get('reserveInventory')).toBe(on(TaskQueue.inventory));
+    expect(queues.get('commitInventory')).toBe(on(TaskQueue.inventory));
+    const calls = stubs.callsFor(input.orderId);
+    expect(calls.filter((call) => call.local).map((call) => call.name)).toEqual([
+      'setOrderStatus',
+      'setOrderStatus',
+      'setOrderStatus',
+      'confirmOrder',
+    ]);
   });
 
   it('records a failure with no attempt limit while the orders service is down', async () => {

@@ -5,7 +5,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { type InjectedSinks, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { quietTemporalRuntime } from '@commerce/testing';
 import { HISTORIES_DIR } from '../support/histories';
-import type { ScheduledActivitySinks } from '../support/scheduled-activities.interceptor';
+import { LOCAL, type ScheduledActivitySinks } from '../support/scheduled-activities.interceptor';
 import { bundleFromSource } from '../support/workflow-env';
 
 const OBSERVER = join(__dirname, '..', 'support', 'scheduled-activities.interceptor.ts');
@@ -17,6 +17,7 @@ interface HistoryJson {
       activityType: { name: string };
       taskQueue: { name: string };
     };
+    markerRecordedEventAttributes?: { markerName: string };
   }[];
 }
 
@@ -36,6 +37,13 @@ function recordedQueues(json: HistoryJson): string[] {
   );
   return [...new Set(pairs)].sort();
 }
+
+/** How many local activities a history recorded (each leaves one marker). */
+const localActivityMarkers = (json: HistoryJson) =>
+  json.events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+    .length;
+
+const isLocal = (pair: string) => pair.endsWith(`@${LOCAL}`);
 
 /**
  * Determinism guard: the current workflow code must replay every recorded history (a success, a
@@ -76,7 +84,9 @@ describe('checkoutWorkflow replays recorded histories', () => {
     // The five without a prefix ran reserve, review, charge, confirm, commit; authorise-first-*
     // run the revised order (patch `authorise-before-review`, issue 13); analytics-queue-success
     // records the order's outcome on the analytics queue (patch ANALYTICS_QUEUE), the others on
-    // the notifications queue. All must replay.
+    // the notifications queue; local-order-records-success runs the happy path's records in the
+    // orders service as local activities (patch LOCAL_ORDER_RECORDS), the others on the orders
+    // queue. All must replay.
     expect(files.sort()).toEqual([
       'analytics-queue-success.json',
       'approval.json',
@@ -87,6 +97,7 @@ describe('checkoutWorkflow replays recorded histories', () => {
       'authorise-first-webhook.json',
       'cancel.json',
       'decline.json',
+      'local-order-records-success.json',
       'success-analytics.json',
       'success.json',
     ]);
@@ -95,7 +106,8 @@ describe('checkoutWorkflow replays recorded histories', () => {
   it.each(files)(
     'replays %s without a nondeterminism error, each activity on its recorded queue',
     async (file) => {
-      await expect(replay(file)).resolves.toEqual(recordedQueues(read(file)));
+      const scheduled = await replay(file);
+      expect(scheduled.filter((pair) => !isLocal(pair))).toEqual(recordedQueues(read(file)));
     },
   );
 
@@ -113,5 +125,28 @@ describe('checkoutWorkflow replays recorded histories', () => {
     const replayed = await replay(after);
     expect(replayed).toContain('recordOrderOutcome@analytics');
     expect(replayed).not.toContain('recordOrderOutcome@notifications');
+  });
+
+  it('keeps the order records on the orders queue for runs started before they went local', async () => {
+    const before = read('analytics-queue-success.json');
+    expect(recordedQueues(before)).toEqual(
+      expect.arrayContaining(['setOrderStatus@orders', 'confirmOrder@orders']),
+    );
+    expect(localActivityMarkers(before)).toBe(0);
+    const replayed = await replay('analytics-queue-success.json');
+    expect(replayed).toEqual(
+      expect.arrayContaining(['setOrderStatus@orders', 'confirmOrder@orders']),
+    );
+    expect(replayed.filter(isLocal)).toEqual([]);
+  });
+
+  it('replays a run started after LOCAL_ORDER_RECORDS with its records as local activities', async () => {
+    const after = read('local-order-records-success.json');
+    // Three status moves and the confirmation; nothing of the orders service on its queue.
+    expect(localActivityMarkers(after)).toBe(4);
+    expect(recordedQueues(after).filter((pair) => pair.endsWith('@orders'))).toEqual([]);
+    const replayed = await replay('local-order-records-success.json');
+    expect(replayed.filter(isLocal)).toEqual([`confirmOrder@${LOCAL}`, `setOrderStatus@${LOCAL}`]);
+    expect(replayed.filter((pair) => pair.endsWith('@orders'))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Workflow-side test interceptor: reports every activity the workflow schedules, with the task
- * queue it asks for, through a sink that is also called during replay. Replay alone compares only
- * an activity's type and id with the history, not its queue; with this, a test sees the queue too.
+ * queue it asks for (`local` for a local activity), through a sink that is also called during
+ * replay. Replay alone compares only an activity's type and id with the history, not its queue;
+ * with this, a test sees the queue too.
  * It only observes: it adds no command, so a bundle with it replays exactly as one without.
  */
 import {
@@ -15,6 +16,9 @@ export interface ScheduledActivitySinks extends Sinks {
   scheduled: { activity(activityType: string, taskQueue: string): void };
 }
 
+/** What the sink reports as the queue of a local activity. */
+export const LOCAL = 'local';
+
 const { scheduled } = proxySinks<ScheduledActivitySinks>();
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
@@ -22,6 +26,11 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
     {
       scheduleActivity(input, next) {
         scheduled.activity(input.activityType, input.options.taskQueue ?? workflowInfo().taskQueue);
+        return next(input);
+      },
+      // A local activity has no queue: it runs in the workflow's own worker.
+      scheduleLocalActivity(input, next) {
+        scheduled.activity(input.activityType, LOCAL);
         return next(input);
       },
     },

@@ -1,9 +1,14 @@
 import type { ActivityContext, ChargeOutcome, CheckoutActivities } from '@commerce/contracts';
+import { Context } from '@temporalio/activity';
 
 /** One recorded activity call. */
 export interface Call {
   name: keyof CheckoutActivities;
   input: ActivityContext & Record<string, unknown>;
+  /** Run as a local activity (in the workflow's worker) rather than from an activity queue. */
+  local: boolean;
+  /** The attempt limit of the call's retry policy; 0 or undefined is unlimited. */
+  maximumAttempts: number | undefined;
 }
 
 /** Per-order behaviour: any activity not overridden succeeds. */
@@ -48,7 +53,13 @@ export class StubActivities {
       return ((input: Parameters<CheckoutActivities[K]>[0]) => {
         const list = this.calls.get(input.orderId) ?? [];
         this.calls.set(input.orderId, list);
-        list.push({ name, input: input as Call['input'] });
+        const { info } = Context.current();
+        list.push({
+          name,
+          input: input as Call['input'],
+          local: info.isLocal,
+          maximumAttempts: info.retryPolicy?.maximumAttempts,
+        });
         const attempt = list.filter((call) => call.name === name).length;
         const override = this.scenarios.get(input.orderId)?.[name];
         return override ? override(input, attempt) : fallback(input);

@@ -54,7 +54,14 @@ export async function startCheckoutWorkers(activities: CheckoutActivities): Prom
   const prefix = `${uniqueName('wf')}.`;
   const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
   const workers = await Promise.all([
-    Worker.create({ connection, taskQueue: on(TaskQueue.checkout), workflowBundle }),
+    // As in production, the checkout worker runs the workflow's local activities itself.
+    Worker.create({
+      connection,
+      taskQueue: on(TaskQueue.checkout),
+      workflowBundle,
+      activities,
+      enableNonLocalActivities: false,
+    }),
     ...[
       TaskQueue.inventory,
       TaskQueue.payments,

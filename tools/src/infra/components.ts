@@ -125,6 +125,12 @@ export function components(): Component[] {
           'journal_mode=WAL',
           '--sqlite-pragma',
           'synchronous=NORMAL',
+          // One partition per task queue: on a single-process server the default four only make a
+          // task and a poll that land on different partitions wait for forwarding between them.
+          '--dynamic-config-value',
+          'matching.numTaskqueueReadPartitions=1',
+          '--dynamic-config-value',
+          'matching.numTaskqueueWritePartitions=1',
           '--namespace',
           temporalNamespace,
           '--log-level',

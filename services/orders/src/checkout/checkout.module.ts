@@ -3,10 +3,14 @@ import { OrdersModule } from '../orders/orders.module';
 import { CheckoutClient } from './checkout-client';
 import { CheckoutController } from './checkout.controller';
 import { CheckoutService } from './checkout.service';
+import { LiveCheckoutStatus } from './live-status';
 
 /** Temporal's door, shared with the orders routes that signal and read a running checkout. */
 @Global()
-@Module({ providers: [CheckoutClient], exports: [CheckoutClient] })
+@Module({
+  providers: [CheckoutClient, LiveCheckoutStatus],
+  exports: [CheckoutClient, LiveCheckoutStatus],
+})
 export class CheckoutClientModule {}
 
 @Module({

@@ -11,6 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CheckoutClient } from '../checkout/checkout-client';
+import { LiveCheckoutStatus } from '../checkout/live-status';
 import {
   OptionalReasonDto,
   OrderDto,
@@ -36,6 +37,7 @@ export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly checkout: CheckoutClient,
+    private readonly liveStatus: LiveCheckoutStatus,
   ) {}
 
   @Get()
@@ -58,7 +60,7 @@ export class OrdersController {
   async get(@CurrentUser() user: AuthUser, @Param() params: OrderIdParamDto): Promise<OrderDto> {
     const order = await this.orders.findForCaller(params.id, user);
     if (isTerminalOrderStatus(order.status)) return order;
-    const live = await this.checkout.status(order.id);
+    const live = await this.liveStatus.of(order);
     if (!live) return order;
     const { status, step, timeline, failureReason } = live;
     return {

@@ -191,7 +191,8 @@ export class OrderDto implements OrderView {
   @ApiPropertyOptional() readonly failureReason?: string;
   @ApiPropertyOptional({
     type: CheckoutStateDto,
-    description: 'Live state of the checkout workflow while it runs (GET /orders/:id only)',
+    description:
+      'Live state of the checkout workflow while it runs (GET /orders/:id only). It may lag the workflow by up to CHECKOUT_LIVE_STATUS_TTL_MS (1 s by default) and is asked again whenever the stored status changes, so it is never behind `status`.',
   })
   readonly checkout?: CheckoutStateDto;
   @ApiProperty({ format: 'date-time' }) readonly createdAt!: string;
