@@ -210,9 +210,14 @@ function report(checkoutResult: Measured, bare: Measured): void {
   console.log(
     `| checkout / bare | | | ${ratio.toFixed(2)}x | ${(checkoutResult.p50 / bare.p50).toFixed(2)}x | ${(checkoutResult.p95 / bare.p95).toFixed(2)}x | ${(checkoutResult.p99 / bare.p99).toFixed(2)}x |`,
   );
+  // The issue's targets, from bench/targets.ts (the same ones the rendered doc judges by).
+  const target = (figure: string): number =>
+    TARGETS.checkout.find((t) => t.figure === figure)?.value ?? Number.NaN;
+  const rateTarget = { value: target('ratio.rate') };
+  const p95Target = { value: target('checkout.p95') };
   console.log(
-    `targets: rate >= 0.5 of bare: ${ratio >= 0.5 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}); ` +
-      `p95 <= 1500 ms: ${checkoutResult.p95 <= 1500 ? 'met' : 'NOT met'} (${ms(checkoutResult.p95)} ms)`,
+    `targets: rate >= ${rateTarget.value} of bare: ${ratio >= rateTarget.value ? 'met' : 'NOT met'} (${ratio.toFixed(2)}); ` +
+      `p95 <= ${p95Target.value} ms: ${checkoutResult.p95 <= p95Target.value ? 'met' : 'NOT met'} (${ms(checkoutResult.p95)} ms)`,
   );
 }
 
