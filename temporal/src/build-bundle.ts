@@ -5,10 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger } from '@temporalio/worker';
-import { bundleWorkflows } from './workflow-bundle';
+import { bundleWorkflows, withoutEmbeddedSources } from './workflow-bundle';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflows({ logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflows({ logger: new DefaultLogger('WARN') });
+  const code = withoutEmbeddedSources(bundle.code);
   const path = join(__dirname, 'workflows.bundle.js');
   writeFileSync(path, code);
   process.stdout.write(`workflow bundle: ${path} (${Math.round(code.length / 1024)} KiB)\n`);

@@ -5,6 +5,7 @@ import { InfraError, Log } from './infra/infra';
 import { httpAnswers, tcpOpen } from './infra/probes';
 import { isOurs, lastLines, launch } from './infra/processes';
 import { REPO_ROOT } from './infra/settings';
+import { APP_NODE_FLAGS } from './node-flags';
 
 /** The apps `npm start` runs, each as its own process, from its built output. */
 export interface AppSpec {
@@ -121,7 +122,7 @@ export async function startApps(
     const proc = launch(
       app.name,
       process.execPath,
-      [main],
+      [...APP_NODE_FLAGS, main],
       {
         ...process.env,
         NODE_ENV: process.env.NODE_ENV ?? 'development',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { APP_NODE_FLAGS } from '@commerce/tools';
 
 /** The repository root (this file is libs/testing/src or libs/testing/dist). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -101,7 +102,7 @@ export class ChildApp {
   static async start(options: ChildAppOptions): Promise<ChildApp> {
     const main = join(REPO_ROOT, options.dir, options.main ?? join('dist', 'main.js'));
     if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
-    const child = spawn(process.execPath, [main], {
+    const child = spawn(process.execPath, [...APP_NODE_FLAGS, main], {
       cwd: REPO_ROOT,
       env: {
         PATH: process.env.PATH ?? '',
