@@ -28,7 +28,11 @@ export class AdminCheckoutsController {
     summary: 'Checkouts whose workflow failed (e.g. compensation failed), newest first',
   })
   @ApiOkResponse({ type: FailedCheckoutPageDto })
-  @ApiResponse({ status: 503, type: ErrorResponseDto, description: 'Temporal did not answer' })
+  @ApiResponse({
+    status: 503,
+    type: ErrorResponseDto,
+    description: 'TEMPORAL_UNAVAILABLE: Temporal did not answer',
+  })
   async failed(@Query() query: PageQueryDto): Promise<FailedCheckoutPageDto> {
     const { runs, total } = await this.checkout.failedRuns(query.page, query.limit);
     const ids = runs.map((run) => run.orderId).filter((id) => UUID.test(id));

@@ -52,6 +52,15 @@ export const checkoutUnavailable = (cause?: unknown) =>
     cause,
   });
 
+/** Temporal did not answer a read (the failed checkouts' list): nothing is lost, try again. */
+export const temporalUnavailable = (cause?: unknown) =>
+  new AppError({
+    status: 503,
+    code: 'TEMPORAL_UNAVAILABLE',
+    message: 'Temporal did not answer; try again shortly',
+    cause,
+  });
+
 export const checkoutNotRunning = (orderId: string) =>
   new AppError({
     status: 409,
@@ -187,7 +196,7 @@ export class CheckoutClient implements OnApplicationShutdown {
         return { runs, total: count };
       });
     } catch (error) {
-      throw checkoutUnavailable(error);
+      throw temporalUnavailable(error);
     }
   }
 
