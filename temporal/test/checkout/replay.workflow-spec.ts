@@ -76,13 +76,15 @@ describe('checkoutWorkflow replays recorded histories', () => {
     // The five without a prefix ran reserve, review, charge, confirm, commit; authorise-first-*
     // run the revised order (patch `authorise-before-review`, issue 13); analytics-queue-success
     // records the order's outcome on the analytics queue (patch ANALYTICS_QUEUE), the others on
-    // the notifications queue. All must replay.
+    // the notifications queue; authorise-first-reject was rejected before operators were recorded
+    // by id (patch OPERATOR_IDS). All must replay.
     expect(files.sort()).toEqual([
       'analytics-queue-success.json',
       'approval.json',
       'authorise-first-approval.json',
       'authorise-first-cancel.json',
       'authorise-first-decline.json',
+      'authorise-first-reject.json',
       'authorise-first-success.json',
       'authorise-first-webhook.json',
       'cancel.json',
