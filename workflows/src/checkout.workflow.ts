@@ -502,7 +502,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         try {
           await compensation.run();
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = refusalOf(error);
           stuck.push(`${compensation.step}: ${message}`);
           record('compensate', `${compensation.step} failed: ${message}`);
         }
@@ -653,6 +653,19 @@ function classify(
     return { kind: 'failed', reason: `${error.activityType ?? 'step'} failed: ${error.message}` };
   }
   return undefined;
+}
+
+/**
+ * What an operator reads about a compensation that failed: the service's refusal (its type and
+ * message, e.g. `ReservationCommitted: ...`) rather than the wrapper's "Activity task failed".
+ * Only the run's failure message and its query state change with it, no command.
+ */
+function refusalOf(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+    const { type, message } = error.cause;
+    return type ? `${type}: ${message}` : message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function reasonFor(failure: ApplicationFailure): string {

@@ -109,7 +109,7 @@ export function FailedCheckoutsPage() {
             checkout stuck on a failing activity”); the order was put back and the customer may
             order again.
           </dd>
-          <dt>workflow failed: releaseInventory … RESERVATION_COMMITTED</dt>
+          <dt>workflow failed: releaseInventory: ReservationCommitted</dt>
           <dd>
             The units were counted as sold although the order failed: if they are still in the
             warehouse, add them back to the product’s on-hand stock in Catalog.

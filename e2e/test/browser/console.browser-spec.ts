@@ -253,7 +253,7 @@ describe('browser: the operator console', () => {
     await failedRun.waitFor({ timeout: 60_000 });
     const text = (await failedRun.textContent()) ?? '';
     expect(text).toContain('CompensationFailed');
-    expect(text).toContain('releaseInventory');
+    expect(text).toContain('releaseInventory: ReservationCommitted');
     expect(text).toContain('FAILED');
     expect(text).toContain(shopper.email);
     // FAILED orders with their reasons, and what to do about each kind.

@@ -8,7 +8,11 @@ import {
   TaskQueue,
 } from '@commerce/contracts';
 import { ApplicationFailure } from '@temporalio/common';
-import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  type WorkflowHandle,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   approveOrderSignal,
@@ -467,6 +471,35 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
     await saveHistoryIfRecording('authorise-first-reject', handle);
+  });
+
+  it('fails the run for an operator when a compensation is refused, naming the refusal', async () => {
+    const input = checkoutInput();
+    const handle = await start(input, {
+      authorizePayment: () => Promise.reject(declined()),
+      releaseInventory: () =>
+        Promise.reject(
+          ApplicationFailure.create({
+            type: 'ReservationCommitted',
+            message: 'reservation already committed',
+            nonRetryable: true,
+          }),
+        ),
+    });
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(CheckoutFailureType.COMPENSATION_FAILED);
+    expect(cause?.message).toBe(
+      'compensation failed: releaseInventory: ReservationCommitted: reservation already committed',
+    );
+    // The order still ended and the customer was told before the run failed.
+    expect(stubs.countOf(input.orderId, 'failOrder')).toBe(1);
+    expect(stubs.countOf(input.orderId, 'notifyCustomer')).toBe(1);
   });
 
   it('records the deciding operator by id, names them by email, and tells the review deadline', async () => {
