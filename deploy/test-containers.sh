@@ -2,7 +2,8 @@
 # npm run test:containers: the shop from its images, for real. Installs and starts a Docker
 # engine if needed, builds the bases, the infrastructure stand-ins and every app image, brings
 # docker-compose.yml up (stand-ins named by its image variables), then e2e/src/containers/
-# stack-check.ts places orders through the containerised gateway, scales payments-worker to 3,
+# stack-check.ts checks the gateway serves the console (GET /admin/ is HTML), places orders
+# through the containerised gateway, scales payments-worker to 3,
 # kills one mid-stream and checks the Grafana panels' PromQL against the running Prometheus.
 # Everything is torn down at the end (KEEP_STACK=1 keeps it for a look).
 set -euo pipefail

@@ -381,6 +381,20 @@ describe('order activities', () => {
     ]);
   });
 
+  it('fail without an actor uses /fail; with one (an operator who rejected), the move that records it', async () => {
+    const { activities, requests } = make({ status: 200, body: {} }, { status: 200, body: {} });
+    const operatorId = '5b0c7e8e-2f3a-4c1d-9e6f-1a2b3c4d5e6f';
+    await activities.failOrder({ ...ctx, reason: 'payment declined' });
+    await activities.failOrder({ ...ctx, reason: 'rejected by ops: fraud', actor: operatorId });
+    expect(requests.map((r) => [r.path, r.body])).toEqual([
+      [`/internal/orders/${orderId}/fail`, { reason: 'payment declined' }],
+      [
+        `/internal/orders/${orderId}/transition`,
+        { to: 'FAILED', reason: 'rejected by ops: fraud', actor: operatorId },
+      ],
+    ]);
+  });
+
   it('clips a reason the service would refuse (too long, or blank)', async () => {
     const { activities, requests } = make({ status: 200, body: {} }, { status: 200, body: {} });
     await activities.failOrder({ ...ctx, reason: 'e'.repeat(2_000) });

@@ -77,8 +77,19 @@ export function createOrderActivities(orders: ServiceCaller): OrderActivities {
       await move('confirmOrder', input, 'COMPLETED', 'confirm', {});
     },
 
-    async failOrder(input: ActivityContext & { reason: string }): Promise<void> {
-      await move('failOrder', input, 'FAILED', 'fail', { reason: clip(input.reason, MAX_REASON) });
+    async failOrder(input: ActivityContext & { reason: string; actor?: string }): Promise<void> {
+      const reason = clip(input.reason, MAX_REASON);
+      // Like cancelOrder: `/fail` takes only a reason; an operator who rejected the order goes
+      // into the history through the generic move.
+      if (input.actor) {
+        await move('failOrder', input, 'FAILED', 'transition', {
+          to: 'FAILED',
+          reason,
+          actor: clip(input.actor, MAX_ACTOR),
+        });
+      } else {
+        await move('failOrder', input, 'FAILED', 'fail', { reason });
+      }
     },
 
     async cancelOrder(input: ActivityContext & { reason: string; actor?: string }): Promise<void> {

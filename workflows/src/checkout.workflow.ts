@@ -91,6 +91,14 @@ export const ANALYTICS_QUEUE = 'record-order-outcome-on-analytics-queue';
 export const LOCAL_ORDER_RECORDS = 'order-records-as-local-activities';
 
 /**
+ * Operators are recorded by their user id (issue 17): the orders service sends `by` = id and
+ * `byEmail`. A rejection's reason names the operator by email and its FAILED history row carries
+ * the id as actor. Behind a patch at the rejection, so histories of runs rejected before it replay
+ * with the activity input they recorded (`rejected by <by>`, no actor).
+ */
+export const OPERATOR_IDS = 'operator-ids-in-rejections';
+
+/**
  * The checkout's activities: one proxy per domain, each on its own task queue so each domain's
  * worker scales on its own. The queues carry the prefix of the queue this run was started on, so
  * a deployment (or a test run) with its own prefix keeps its tasks to its own workers; the prefix
@@ -189,13 +197,29 @@ class CheckoutCancelled extends Error {
 
 /** Ends the happy path early: a business outcome (out of stock, declined, rejected, timed out). */
 class CheckoutFailed extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** The operator who ended it (a rejection), recorded as the FAILED row's actor. */
+    readonly actor?: string,
+  ) {
     super(reason);
     this.name = 'CheckoutFailed';
   }
 }
 
-type Decision = { approved: true; by: string } | { approved: false; by: string; reason: string };
+type Decision = { by: string; byEmail?: string } & (
+  { approved: true } | { approved: false; reason: string }
+);
+
+/** How people read the operator: their email when known, else what `by` says. */
+const operatorName = (decision: { by: string; byEmail?: string }) =>
+  decision.byEmail ?? decision.by;
+
+/** `by` (default `operator`) and `byEmail` of a signal or update, as the decision keeps them. */
+const operatorOf = ({ by, byEmail }: { by: string; byEmail?: string }) => ({
+  by: by || 'operator',
+  ...(byEmail ? { byEmail } : {}),
+});
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
   // Decided once, at the start (see ANALYTICS_QUEUE): the queue of the analytics step.
@@ -265,7 +289,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     if (decision) {
       return decision.approved === approved
         ? undefined
-        : `order ${input.orderId} was already ${decision.approved ? 'approved' : 'rejected'} by ${decision.by}`;
+        : `order ${input.orderId} was already ${decision.approved ? 'approved' : 'rejected'} by ${operatorName(decision)}`;
     }
     if (finished || reviewClosed) {
       return `the review of order ${input.orderId} is over (status ${state.status})`;
@@ -279,6 +303,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       orderId: input.orderId,
       decision: decision.approved ? 'APPROVED' : 'REJECTED',
       by: decision.by,
+      ...(decision.byEmail ? { byEmail: decision.byEmail } : {}),
       status: state.status,
     };
   };
@@ -296,7 +321,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     }
     cancelRequest = { reason: reason || 'cancelled', ...(by ? { by } : {}) };
   });
-  setHandler(approveOrderSignal, ({ by }) => {
+  setHandler(approveOrderSignal, (signal) => {
     const ignored = revised
       ? decisionRefusal(true) !== undefined || decision !== undefined
       : decision !== undefined || state.status !== OrderStatus.AWAITING_APPROVAL;
@@ -304,9 +329,9 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       log.info('approveOrder ignored', { orderId: input.orderId, status: state.status });
       return;
     }
-    decision = { approved: true, by: by || 'operator' };
+    decision = { approved: true, ...operatorOf(signal) };
   });
-  setHandler(rejectOrderSignal, ({ by, reason }) => {
+  setHandler(rejectOrderSignal, (signal) => {
     const ignored = revised
       ? decisionRefusal(false) !== undefined || decision !== undefined
       : decision !== undefined || state.status !== OrderStatus.AWAITING_APPROVAL;
@@ -314,18 +339,18 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       log.info('rejectOrder ignored', { orderId: input.orderId, status: state.status });
       return;
     }
-    decision = { approved: false, by: by || 'operator', reason: reason || 'rejected' };
+    decision = { approved: false, ...operatorOf(signal), reason: signal.reason || 'rejected' };
   });
   setHandler(
     approveOrderUpdate,
-    ({ by }: ApproveOrderSignal): ReviewDecisionAck =>
-      decide({ approved: true, by: by || 'operator' }),
+    (update: ApproveOrderSignal): ReviewDecisionAck =>
+      decide({ approved: true, ...operatorOf(update) }),
     { validator: (_: ApproveOrderSignal) => refuseUnless(true) },
   );
   setHandler(
     rejectOrderUpdate,
-    ({ by, reason }: RejectOrderSignal): ReviewDecisionAck =>
-      decide({ approved: false, by: by || 'operator', reason: reason || 'rejected' }),
+    (update: RejectOrderSignal): ReviewDecisionAck =>
+      decide({ approved: false, ...operatorOf(update), reason: update.reason || 'rejected' }),
     { validator: (_: RejectOrderSignal) => refuseUnless(false) },
   );
   setHandler(paymentConfirmedSignal, (signal) => {
@@ -373,6 +398,8 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
   /** The review of a large order: resolves when approved, throws when rejected or timed out. */
   const review = async () => {
     await moveTo(OrderStatus.AWAITING_APPROVAL, 'review');
+    // Query state only (no command): what the console shows as the time left.
+    state.reviewDeadline = new Date(Date.now() + input.reviewTimeoutMs).toISOString();
     const decided = await condition(
       () => decision !== undefined || cancelRequest !== undefined,
       input.reviewTimeoutMs,
@@ -381,7 +408,13 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     throwIfCancelled();
     if (!decided || !decision) throw new CheckoutFailed('review timed out: rejected');
     if (!decision.approved) {
-      throw new CheckoutFailed(`rejected by ${decision.by}: ${decision.reason}`);
+      if (!patched(OPERATOR_IDS)) {
+        throw new CheckoutFailed(`rejected by ${decision.by}: ${decision.reason}`);
+      }
+      throw new CheckoutFailed(
+        `rejected by ${operatorName(decision)}: ${decision.reason}`,
+        decision.by,
+      );
     }
     state.approvedBy = decision.by;
   };
@@ -492,7 +525,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         try {
           await compensation.run();
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = refusalOf(error);
           stuck.push(`${compensation.step}: ${message}`);
           record('compensate', `${compensation.step} failed: ${message}`);
         }
@@ -503,7 +536,11 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
         if (outcome.kind === 'cancelled') {
           await orders.cancelOrder({ ...ctx, reason: outcome.reason, ...actorOf(cancelRequest) });
         } else {
-          await orders.failOrder({ ...ctx, reason: outcome.reason });
+          await orders.failOrder({
+            ...ctx,
+            reason: outcome.reason,
+            ...(outcome.actor ? { actor: outcome.actor } : {}),
+          });
         }
       } catch (error) {
         // Retried until the orders service answers; only a refusal of the move lands here. The
@@ -621,9 +658,13 @@ function actorOf(request: { by?: string } | undefined): { actor?: string } {
  * How an error thrown on the happy path ends the checkout: cancelled (signal or workflow cancel),
  * failed for a business reason, or `undefined` for a bug/outage the workflow should not hide.
  */
-function classify(error: unknown): { kind: 'cancelled' | 'failed'; reason: string } | undefined {
+function classify(
+  error: unknown,
+): { kind: 'cancelled' | 'failed'; reason: string; actor?: string } | undefined {
   if (error instanceof CheckoutCancelled) return { kind: 'cancelled', reason: error.reason };
-  if (error instanceof CheckoutFailed) return { kind: 'failed', reason: error.reason };
+  if (error instanceof CheckoutFailed) {
+    return { kind: 'failed', reason: error.reason, ...(error.actor ? { actor: error.actor } : {}) };
+  }
   if (isCancellation(error))
     return { kind: 'cancelled', reason: 'checkout cancelled by an operator' };
   if (error instanceof ActivityFailure) {
@@ -635,6 +676,19 @@ function classify(error: unknown): { kind: 'cancelled' | 'failed'; reason: strin
     return { kind: 'failed', reason: `${error.activityType ?? 'step'} failed: ${error.message}` };
   }
   return undefined;
+}
+
+/**
+ * What an operator reads about a compensation that failed: the service's refusal (its type and
+ * message, e.g. `ReservationCommitted: ...`) rather than the wrapper's "Activity task failed".
+ * Only the run's failure message and its query state change with it, no command.
+ */
+function refusalOf(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+    const { type, message } = error.cause;
+    return type ? `${type}: ${message}` : message;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 function reasonFor(failure: ApplicationFailure): string {

@@ -162,6 +162,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/checkouts/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checkouts whose workflow failed (e.g. compensation failed), newest first */
+        get: operations["AdminCheckoutsController_failed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anyone’s notifications, newest first: by order, recipient, address or status */
+        get: operations["AdminNotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/orders": {
         parameters: {
             query?: never;
@@ -756,7 +790,7 @@ export interface components {
             paymentMethodId: string;
             /**
              * Format: date-time
-             * @description AWAITING_APPROVAL only: when the review times out and the order is rejected (from the time it entered review and CHECKOUT_REVIEW_TIMEOUT_MS)
+             * @description AWAITING_APPROVAL only: when the review times out and the order is rejected, estimated from the time the order entered review plus CHECKOUT_REVIEW_TIMEOUT_MS (a list does not ask each workflow); `checkout.reviewDeadline` of GET /orders/{id} is the workflow’s own
              */
             reviewDeadline?: string;
             shippingAddress: components["schemas"]["ShippingAddressDto"];
@@ -927,7 +961,14 @@ export interface components {
             status: "PENDING" | "RESERVING" | "AWAITING_APPROVAL" | "CHARGING" | "CONFIRMING" | "COMPLETED" | "CANCELLED" | "FAILED";
         };
         CheckoutStateDto: {
+            /** @description The approving operator’s user id */
+            approvedBy?: string;
             failureReason?: string;
+            /**
+             * Format: date-time
+             * @description In review: when the review times out (the workflow’s own timer)
+             */
+            reviewDeadline?: string;
             /** @enum {string} */
             status: "PENDING" | "RESERVING" | "AWAITING_APPROVAL" | "CHARGING" | "CONFIRMING" | "COMPLETED" | "CANCELLED" | "FAILED";
             /** @example chargePayment */
@@ -1094,6 +1135,30 @@ export interface components {
             requestId: string;
             /** @example 400 */
             statusCode: number;
+        };
+        FailedCheckoutDto: {
+            /** Format: date-time */
+            failedAt?: string;
+            /** @description The workflow’s failure, naming each step that could not be done */
+            failureMessage: string;
+            /**
+             * @description CompensationFailed: stock or money could not be put back (docs/operations.md)
+             * @example CompensationFailed
+             */
+            failureType?: string;
+            /** @description The order as stored (null when this service has no such order) */
+            order: components["schemas"]["AdminOrderDto"] | null;
+            /** Format: uuid */
+            orderId: string;
+            runId: string;
+            /** @example checkout-6f1c1c8e-0b6c-4b8e-8d7e-3b1f1a2c9d10 */
+            workflowId: string;
+        };
+        FailedCheckoutPageDto: {
+            items: components["schemas"]["FailedCheckoutDto"][];
+            limit: number;
+            page: number;
+            total: number;
         };
         FunnelDto: {
             /** @description Carts created */
@@ -1354,8 +1419,10 @@ export interface components {
             orders: number;
         };
         ReviewDecisionDto: {
-            /** @description The operator, as the workflow recorded them */
+            /** @description The operator’s user id, as the workflow recorded it */
             by: string;
+            /** @description The operator’s email, for people to read */
+            byEmail?: string;
             /** @enum {string} */
             decision: "APPROVED" | "REJECTED";
             /** Format: uuid */
@@ -2114,6 +2181,120 @@ export interface operations {
             };
             /** @description CAMPAIGN_STATE */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AdminCheckoutsController_failed: {
+        parameters: {
+            query?: {
+                limit?: number;
+                page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedCheckoutPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No valid access token (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires one of the roles: ADMIN, SUPER_ADMIN (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description TEMPORAL_UNAVAILABLE: Temporal did not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    AdminNotificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The order the notification is about (its `data.orderId`) */
+                orderId?: string;
+                page?: number;
+                status?: "QUEUED" | "SENT" | "FAILED";
+                /** @description The address it went to (email, phone number or device token; exact) */
+                to?: string;
+                /** @description The recipient’s user id */
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPageDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description No valid access token (TOKEN_MISSING, TOKEN_INVALID, TOKEN_EXPIRED, TOKEN_REVOKED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Requires one of the roles: ADMIN, SUPER_ADMIN (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

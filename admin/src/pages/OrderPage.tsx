@@ -2,10 +2,8 @@ import { useCallback } from 'react';
 import { useParams } from 'react-router';
 import { api, errorMessage } from '../api/client';
 import { dateTime, money } from '../format';
+import { TEMPORAL_UI, workflowUrl } from '../temporal';
 import { usePolling } from '../usePolling';
-
-/** Where the Temporal Web UI is (VITE_TEMPORAL_UI_URL at build time; the dev server by default). */
-const TEMPORAL_UI = import.meta.env.VITE_TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
 
 interface TimelineRow {
   at: string;
@@ -16,17 +14,25 @@ interface TimelineRow {
 
 /**
  * One order: items, its timeline (the stored status history merged with the running checkout's
- * own steps), payments and refunds, the invoice, and the workflow in the Temporal UI.
+ * own steps), payments and refunds, the notifications sent about it, the invoice, and the
+ * workflow in the Temporal UI.
  */
 export function OrderPage() {
   const { id = '' } = useParams();
   const load = useCallback(async () => {
-    const [order, payments] = await Promise.all([
+    const [order, payments, notifications] = await Promise.all([
       api.GET('/api/orders/{id}', { params: { path: { id } } }),
       api.GET('/api/payments', { params: { query: { orderId: id } } }),
+      api.GET('/api/admin/notifications', { params: { query: { orderId: id, limit: 50 } } }),
     ]);
     if (!order.data) throw new Error(errorMessage(order.error, 'The order could not be loaded'));
-    return { order: order.data, payments: payments.data?.items ?? [] };
+    return {
+      order: order.data,
+      payments: payments.data?.items ?? [],
+      notifications: notifications.data
+        ? notifications.data.items
+        : errorMessage(notifications.error, 'The notifications could not be loaded'),
+    };
   }, [id]);
   const state = usePolling(load, 5000);
 
@@ -38,7 +44,7 @@ export function OrderPage() {
     );
   }
   if (!state.data) return <p aria-busy="true">Loading…</p>;
-  const { order, payments } = state.data;
+  const { order, payments, notifications } = state.data;
   const timeline: TimelineRow[] = [
     ...order.timeline.map((entry) => ({
       at: entry.at,
@@ -53,7 +59,6 @@ export function OrderPage() {
       source: 'live' as const,
     })),
   ].sort((a, b) => a.at.localeCompare(b.at));
-  const workflowUrl = `${TEMPORAL_UI}/namespaces/default/workflows/checkout-${order.id}`;
 
   return (
     <section aria-labelledby="order-title">
@@ -75,6 +80,20 @@ export function OrderPage() {
         <dd>{money(order.total, order.currency)}</dd>
         <dt>Placed</dt>
         <dd>{dateTime(order.createdAt)}</dd>
+        {order.checkout?.reviewDeadline && order.status === 'AWAITING_APPROVAL' && (
+          <>
+            <dt>Review times out</dt>
+            <dd>{dateTime(order.checkout.reviewDeadline)}</dd>
+          </>
+        )}
+        {order.checkout?.approvedBy && (
+          <>
+            <dt>Approved by</dt>
+            <dd>
+              <code>{order.checkout.approvedBy}</code>
+            </dd>
+          </>
+        )}
         <dt>Ships to</dt>
         <dd>
           {order.shippingAddress.name}, {order.shippingAddress.line1}, {order.shippingAddress.city}{' '}
@@ -82,7 +101,7 @@ export function OrderPage() {
         </dd>
       </dl>
       <p>
-        <a href={workflowUrl} target="_blank" rel="noreferrer">
+        <a href={workflowUrl(order.id)} target="_blank" rel="noreferrer" title={TEMPORAL_UI}>
           The checkout workflow in the Temporal UI
         </a>
         {' · '}
@@ -127,6 +146,48 @@ export function OrderPage() {
                     {payment.provider} <code>{payment.providerPaymentId ?? ''}</code>
                   </td>
                   <td>{dateTime(payment.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>Notifications sent</h2>
+      {typeof notifications === 'string' ? (
+        <p role="alert" className="error">
+          {notifications}
+        </p>
+      ) : notifications.length === 0 ? (
+        <p>No notification about this order yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table data-testid="order-notifications">
+            <caption className="visually-hidden">
+              Notifications about this order, newest first
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Subject</th>
+                <th scope="col">To</th>
+                <th scope="col">Status</th>
+                <th scope="col">Sent</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notifications.map((notification) => (
+                <tr key={notification.id}>
+                  <td>
+                    {notification.subject} <span className="hint">({notification.template})</span>
+                  </td>
+                  <td>
+                    {notification.channel}: {notification.to}
+                  </td>
+                  <td>
+                    {notification.status}
+                    {notification.lastError ? `: ${notification.lastError}` : ''}
+                  </td>
+                  <td>{notification.sentAt ? dateTime(notification.sentAt) : 'not yet'}</td>
                 </tr>
               ))}
             </tbody>

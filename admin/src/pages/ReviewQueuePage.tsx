@@ -19,7 +19,8 @@ async function loadQueue(): Promise<Schemas['AdminOrderPageDto']> {
 function describeDecision(decided: Schemas['DecidedOrderDto']): string {
   const { decision } = decided;
   const verb = decision.decision === 'APPROVED' ? 'approved' : 'rejected';
-  return `Order ${short(decided.id)} ${verb} by ${decision.by}; the checkout took it while ${decision.status}.`;
+  const operator = decision.byEmail ?? decision.by;
+  return `Order ${short(decided.id)} ${verb} by ${operator}; the checkout took it while ${decision.status}.`;
 }
 
 const short = (id: string) => id.slice(0, 8);

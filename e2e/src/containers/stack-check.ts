@@ -275,6 +275,17 @@ async function main(): Promise<void> {
     await allHealthy();
     return 'HEALTHCHECKs and the gateway readiness answer';
   });
+  await check('the gateway serves the operator console', async () => {
+    // The gateway image carries admin/dist (deploy/Dockerfile); without it /admin is a 404.
+    const res = await fetch(`${api.replace(/\/api$/, '')}/admin/`);
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`GET /admin/ answered ${res.status}`);
+    if (!/text\/html/.test(res.headers.get('content-type') ?? '')) {
+      throw new Error(`GET /admin/ is ${res.headers.get('content-type')}, not HTML`);
+    }
+    if (!html.includes('<div id="root"></div>')) throw new Error('GET /admin/ is not the console');
+    return 'GET /admin/ answers 200 with the console shell';
+  });
   const call = apiClient(api);
   const admin = await until('admin login', 60_000, async () => {
     const res = await call<Tokens>('POST', '/auth/login', {

@@ -37,6 +37,9 @@ describe('browser: the operator console', () => {
   let call: ReturnType<typeof apiClient>;
   let shopper: Shopper;
   let adminToken: string;
+  let adminId: string;
+  /** The first test's orders: one approved (COMPLETED), one rejected (FAILED). */
+  const decided = { approved: '', rejected: '' };
 
   beforeAll(async () => {
     stack = await startCheckoutStack({ reviewThreshold: REVIEW_THRESHOLD });
@@ -44,6 +47,7 @@ describe('browser: the operator console', () => {
     call = apiClient(stack.api);
     const login = await call<Tokens>('POST', '/auth/login', { body: stack.superAdmin });
     adminToken = login.body.accessToken;
+    adminId = (await call<{ id: string }>('GET', '/auth/me', { token: adminToken })).body.id;
     shopper = await registerShopper(call);
     browser = await launchChromium();
   }, 180_000);
@@ -52,19 +56,26 @@ describe('browser: the operator console', () => {
     await stack?.stop();
   });
 
-  /** A large order from the shopper, waiting for review. */
-  async function largeOrder(price: number): Promise<string> {
-    const product = await stockedProduct(call, adminToken, { price, onHand: 5 });
+  /** A large order from the shopper (or `buyer`), waiting for review. */
+  async function largeOrder(
+    price: number,
+    {
+      buyer = shopper,
+      productId,
+      quantity = 1,
+    }: { buyer?: Shopper; productId?: string; quantity?: number } = {},
+  ): Promise<string> {
+    const product = productId ?? (await stockedProduct(call, adminToken, { price, onHand: 5 })).id;
     const added = await call('POST', '/cart/items', {
-      token: shopper.token,
-      body: { productId: product.id, quantity: 1 },
+      token: buyer.token,
+      body: { productId: product, quantity },
     });
     expect(added.status).toBeLessThan(300);
-    const placed = await checkout(call, shopper, randomUUID());
+    const placed = await checkout(call, buyer, randomUUID());
     expect(placed.status).toBe(202);
     await waitForOrder(
       call,
-      shopper.token,
+      buyer.token,
       placed.body.orderId,
       (order) => order.status === 'AWAITING_APPROVAL',
     );
@@ -132,6 +143,11 @@ describe('browser: the operator console', () => {
     const failed = await waitForOrder(call, shopper.token, toReject);
     expect(failed.status).toBe('FAILED');
     expect(failed.failureReason).toBe(`rejected by ${email}: address does not match the card`);
+    // Each decision is recorded with the operator's id (the email is only for people to read).
+    expect(done.timeline.find((row) => row.from === 'AWAITING_APPROVAL')?.actor).toBe(adminId);
+    expect(failed.timeline.find((row) => row.to === 'FAILED')?.actor).toBe(adminId);
+    decided.approved = toApprove;
+    decided.rejected = toReject;
 
     // A decision the workflow cannot take any more is refused with its reason.
     const again = await page.evaluate(async (id) => {
@@ -146,6 +162,147 @@ describe('browser: the operator console', () => {
     expect(again).toMatchObject({ status: 409, body: { code: 'ORDER_NOT_AWAITING_APPROVAL' } });
     await laptop.close();
     await phone.close();
+  });
+
+  it('finds orders, and shows an order’s timeline, notifications and workflow link', async () => {
+    expect(decided.approved).not.toBe('');
+    const context = await browser.newContext({ viewport: LAPTOP });
+    const page = await signIn(context, stack.superAdmin.email, stack.superAdmin.password);
+    await page.getByRole('link', { name: 'Orders' }).click();
+    const search = page.getByRole('search');
+    const results = page.locator('tbody');
+
+    // By customer email: both of the first test's orders.
+    await search.getByLabel('Order id or customer email').fill(shopper.email);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await results.locator(`[data-order-id="${decided.approved}"]`).waitFor();
+    await results.locator(`[data-order-id="${decided.rejected}"]`).waitFor();
+    await page.screenshot({ path: screenshotPath('orders'), fullPage: true });
+    // By email and status: only the rejected one.
+    await search.getByLabel('Status').selectOption('FAILED');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await results.locator(`[data-order-id="${decided.approved}"]`).waitFor({ state: 'detached' });
+    await results.locator(`[data-order-id="${decided.rejected}"]`).waitFor();
+    // By id: that order alone.
+    await search.getByLabel('Status').selectOption('');
+    await search.getByLabel('Order id or customer email').fill(decided.approved);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await results.locator(`[data-order-id="${decided.rejected}"]`).waitFor({ state: 'detached' });
+    const row = results.locator(`[data-order-id="${decided.approved}"]`);
+    await expect(row.textContent()).resolves.toContain('COMPLETED');
+
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: `Order ${decided.approved}` }).waitFor();
+    await expect(page.getByTestId('order-status').textContent()).resolves.toBe('COMPLETED');
+    // The stored history, with the approving operator's id on the move out of review.
+    const timeline = page.getByRole('list', { name: 'Timeline, oldest first' });
+    await timeline.getByText('AWAITING_APPROVAL → CHARGING').waitFor();
+    await expect(timeline.textContent()).resolves.toContain(adminId);
+    await expect(timeline.textContent()).resolves.toContain('CONFIRMING → COMPLETED');
+    // The confirmation the customer was sent, once the email went out.
+    const notifications = page.getByTestId('order-notifications');
+    await notifications
+      .locator('tr')
+      .filter({ hasText: 'order-confirmed' })
+      .filter({ hasText: 'SENT' })
+      .waitFor({ timeout: 60_000 });
+    await expect(notifications.textContent()).resolves.toContain(`email: ${shopper.email}`);
+    await expect(
+      page
+        .getByRole('link', { name: 'The checkout workflow in the Temporal UI' })
+        .getAttribute('href'),
+    ).resolves.toBe(
+      `http://127.0.0.1:8233/namespaces/default/workflows/checkout-${decided.approved}`,
+    );
+    await page.screenshot({ path: screenshotPath('order'), fullPage: true });
+
+    // The rejected order's page says why, and that the customer was told.
+    await page.goto(`${gateway}/admin#/orders/${decided.rejected}`);
+    await page.getByTestId('order-status').filter({ hasText: 'FAILED' }).waitFor();
+    await page
+      .getByTestId('order-notifications')
+      .locator('tr')
+      .filter({ hasText: 'order-failed' })
+      .waitFor({ timeout: 60_000 });
+    await context.close();
+  });
+
+  it('lists failed checkouts by reason, and the ones whose compensation failed', async () => {
+    expect(decided.rejected).not.toBe('');
+    // A compensation that fails for real: the stock of an order in review is committed (as if
+    // sold) behind the checkout's back, so releasing it on rejection is refused for good.
+    const stuck = await largeOrder(REVIEW_THRESHOLD + 3_000);
+    const committed = await fetch(
+      `${stack.apps.products.url}/internal/inventory/reservations/${stuck}/commit`,
+      { method: 'POST', headers: { authorization: `Bearer ${await stack.serviceToken()}` } },
+    );
+    expect(committed.status).toBe(200);
+    const rejected = await call('POST', `/admin/orders/${stuck}/reject`, {
+      token: adminToken,
+      body: { reason: 'stock sold elsewhere' },
+    });
+    expect(rejected.status).toBe(202);
+    const ended = await waitForOrder(call, shopper.token, stuck);
+    expect(ended.status).toBe('FAILED');
+
+    const context = await browser.newContext({ viewport: LAPTOP });
+    const page = await signIn(context, stack.superAdmin.email, stack.superAdmin.password);
+    await page.getByRole('link', { name: 'Failed checkouts' }).click();
+    // The failed workflow, with the step that could not be undone (the list refreshes itself).
+    const failedRun = page.getByTestId('failed-workflows').locator(`[data-order-id="${stuck}"]`);
+    await failedRun.waitFor({ timeout: 60_000 });
+    const text = (await failedRun.textContent()) ?? '';
+    expect(text).toContain('CompensationFailed');
+    expect(text).toContain('releaseInventory: ReservationCommitted');
+    expect(text).toContain('FAILED');
+    expect(text).toContain(shopper.email);
+    // FAILED orders with their reasons, and what to do about each kind.
+    const failedOrder = page.locator(`tbody [data-order-id="${decided.rejected}"]`).last();
+    await expect(failedOrder.textContent()).resolves.toContain('address does not match the card');
+    await page.getByRole('heading', { name: 'What to do' }).waitFor();
+    await page.screenshot({ path: screenshotPath('failed-checkouts'), fullPage: true });
+    await context.close();
+  });
+
+  it('edits a product’s price and stock, showing the units live checkouts hold', async () => {
+    const created = await call<{ id: string; sku: string }>('POST', '/products', {
+      token: adminToken,
+      body: {
+        sku: `CONSOLE-${randomUUID().slice(0, 8)}`,
+        name: 'Console teapot',
+        description: 'edited by the browser test',
+        price: 30_000,
+        currency: 'EUR',
+      },
+    });
+    expect(created.status).toBe(201);
+    const productId = created.body.id;
+    expect(
+      (await call('PUT', `/inventory/${productId}`, { token: adminToken, body: { onHand: 5 } }))
+        .status,
+    ).toBe(200);
+    // Two units held by a checkout waiting in review (another customer's).
+    await largeOrder(30_000, { buyer: await registerShopper(call), productId, quantity: 2 });
+
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await signIn(context, stack.superAdmin.email, stack.superAdmin.password);
+    await page.getByRole('link', { name: 'Catalog' }).click();
+    await page.getByLabel('Find a product').fill('teapot');
+    await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+    const card = page.locator(`[data-product-id="${productId}"]`);
+    await card.getByText('5 on hand, 2 reserved by checkouts, 3 available').waitFor();
+
+    await card.getByLabel('Price (minor units)').fill('31500');
+    await card.getByLabel('On hand').fill('9');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await card.getByText('price saved; stock saved').waitFor();
+    await card.getByText('9 on hand, 2 reserved by checkouts, 7 available').waitFor();
+    await page.screenshot({ path: screenshotPath('catalog-phone'), fullPage: true });
+    const product = await call<{ price: number }>('GET', `/products/${productId}`);
+    expect(product.body.price).toBe(31_500);
+    const stock = await call('GET', `/inventory/${productId}`, { token: adminToken });
+    expect(stock.body).toMatchObject({ onHand: 9, reserved: 2, available: 7 });
+    await context.close();
   });
 
   it('follows a campaign to 100 % and shows the orders just placed in analytics', async () => {

@@ -18,6 +18,8 @@ import {
  */
 describe('security: the operator console session', () => {
   const AUTH_LIMIT = 8;
+  /** RATE_LIMIT_ADDRESS_LIMIT's default (gateway/src/config.ts). */
+  const ADDRESS_LIMIT = 1200;
   let stack: AuthStack;
   let gateway: string;
   let seq = 40;
@@ -25,7 +27,13 @@ describe('security: the operator console session', () => {
   const fromNewAddress = (): AddressedCall => clientFrom(gateway, `127.0.1.${(seq += 1)}`);
 
   beforeAll(async () => {
-    stack = await startAuthStack({ gatewayEnv: { RATE_LIMIT_AUTH_LIMIT: String(AUTH_LIMIT) } });
+    stack = await startAuthStack({
+      gatewayEnv: {
+        RATE_LIMIT_AUTH_LIMIT: String(AUTH_LIMIT),
+        // The production per-address limit (the test stack lifts it by default).
+        RATE_LIMIT_ADDRESS_LIMIT: String(ADDRESS_LIMIT),
+      },
+    });
     gateway = stack.gateways[0]!.url;
   });
   afterAll(async () => {
@@ -238,6 +246,29 @@ describe('security: the operator console session', () => {
     // The owner, from another address, still signs in.
     const owner = await signIn(fromNewAddress(), stack.superAdmin.email, stack.superAdmin.password);
     expect(owner.status).toBe(200);
+  });
+
+  it('counts refused CSRF-less calls in the per-address limit: a flood gets 429', async () => {
+    const { jar } = await adminSession(fromNewAddress());
+    const attacker = fromNewAddress();
+    let first429 = -1;
+    for (let i = 0; i <= ADDRESS_LIMIT + 5 && first429 === -1; i += 1) {
+      const res = await attacker('POST', `/api/admin/users/${randomUUID()}/roles`, {
+        headers: { cookie: jar },
+        body: { role: 'ADMIN' },
+      });
+      if (res.status === 429) first429 = i;
+      else
+        expect({ i, status: res.status, code: res.body }).toMatchObject({
+          status: 403,
+          code: { code: 'CSRF_REJECTED' },
+        });
+    }
+    expect(first429).toBe(ADDRESS_LIMIT);
+    // The operator's own session, from their address, still works.
+    expect(
+      (await fromNewAddress()('GET', '/api/admin/users', { headers: { cookie: jar } })).status,
+    ).toBe(200);
   });
 
   it('refuses a malformed sign-in naming the field, before asking the auth service', async () => {

@@ -202,6 +202,8 @@ describe('security: the whole shop under attack', () => {
         ['GET', '/admin/users', undefined],
         ['POST', '/admin/campaigns', { subject: 's', template: 't', audience: { all: true } }],
         ['GET', '/admin/analytics/summary', undefined],
+        ['GET', `/admin/notifications?userId=${customer.id}`, undefined],
+        ['GET', '/admin/checkouts/failed', undefined],
         ['PUT', `/inventory/${product.id}`, { onHand: 0 }],
       ] as const) {
         const res = await call(method, path, { token: customer.token, body });

@@ -10,8 +10,9 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
  * requests, so the edge check, the rate limits and every service's role check and actor records
  * apply exactly as for a token sent by hand. The cookie counts only when the request carries no
  * Authorization header, comes from the gateway's own origin and, unless it is a safe method,
- * echoes the session's CSRF token in `x-csrf-token`; otherwise it is a 403 before anything else
- * runs. The console's cookies are removed before the request is relayed.
+ * echoes the session's CSRF token in `x-csrf-token`; otherwise it is a 403 before anything but the
+ * per-address limit runs (which counts it: ConsoleModule registers this hook after that one). The
+ * console's cookies are removed before the request is relayed.
  */
 export function consoleAuthHook(
   request: FastifyRequest,

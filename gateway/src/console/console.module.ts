@@ -1,4 +1,4 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { type OnApplicationBootstrap, Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { consoleAuthHook } from './console-auth.hook';
@@ -11,10 +11,15 @@ import { ConsoleStaticController } from './console-static.controller';
  * operator's bearer token on /api calls. Nothing else in the gateway knows about it.
  */
 @Module({ controllers: [ConsoleSessionController, ConsoleStaticController] })
-export class ConsoleModule implements OnModuleInit {
+export class ConsoleModule implements OnApplicationBootstrap {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  onModuleInit(): void {
+  /**
+   * After every module's onModuleInit, so the hook runs after the per-address limit's global hook
+   * (RateLimitModule): a flood of refused console calls (no or wrong CSRF token, another origin)
+   * spends the sender's address budget like any other request, and gets 429 once it is spent.
+   */
+  onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRequest', consoleAuthHook);
   }

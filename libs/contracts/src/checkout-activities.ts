@@ -81,8 +81,8 @@ export interface OrderActivities {
   setOrderStatus(input: OrderStatusInput): Promise<void>;
   /** CONFIRMING -> COMPLETED. */
   confirmOrder(input: ActivityContext): Promise<void>;
-  /** Ends the order FAILED with a reason (a repeat is a no-op). */
-  failOrder(input: ActivityContext & { reason: string }): Promise<void>;
+  /** Ends the order FAILED with a reason (a repeat is a no-op); `actor`: an operator who rejected it. */
+  failOrder(input: ActivityContext & { reason: string; actor?: string }): Promise<void>;
   /** Ends the order CANCELLED with a reason (a repeat is a no-op). */
   cancelOrder(input: ActivityContext & { reason: string; actor?: string }): Promise<void>;
 }

@@ -80,7 +80,10 @@ export interface CheckoutState {
   timeline: CheckoutTimelineEntry[];
   failureReason?: string;
   paymentId?: string;
+  /** The approving operator's id. */
   approvedBy?: string;
+  /** While in review: when the review times out (the workflow's own timer). */
+  reviewDeadline?: string;
 }
 
 export interface CheckoutResult {
@@ -95,10 +98,15 @@ export interface CancelOrderSignal {
   by?: string;
 }
 export interface ApproveOrderSignal {
+  /** Who decides: the operator's user id (REST); a name of the operator's choice from the CLI. */
   by: string;
+  /** The operator's email, for people to read (a rejection's reason names it). */
+  byEmail?: string;
 }
 export interface RejectOrderSignal {
+  /** As in ApproveOrderSignal. */
   by: string;
+  byEmail?: string;
   reason: string;
 }
 export interface PaymentConfirmedSignal {
@@ -111,7 +119,9 @@ export interface PaymentConfirmedSignal {
 export interface ReviewDecisionAck {
   orderId: string;
   decision: 'APPROVED' | 'REJECTED';
+  /** The operator's id as the workflow recorded it. */
   by: string;
+  byEmail?: string;
   /** Where the checkout is when it took the decision (it may still be on its way into review). */
   status: CheckoutStatus;
 }

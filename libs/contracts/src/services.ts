@@ -44,6 +44,8 @@ export const ROUTE_OWNERS: readonly { prefix: string; service: ServiceName }[] =
   { prefix: '/invoices', service: 'payments' },
   { prefix: '/notifications', service: 'notifications' },
   { prefix: '/admin/campaigns', service: 'notifications' },
+  { prefix: '/admin/notifications', service: 'notifications' },
+  { prefix: '/admin/checkouts', service: 'orders' },
   { prefix: '/admin/analytics', service: 'analytics' },
   { prefix: '/admin/queues', service: 'workers' },
 ];

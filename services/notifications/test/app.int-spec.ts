@@ -42,6 +42,7 @@ describe('notifications service edges', () => {
         '/admin/campaigns/{id}/pause',
         '/admin/campaigns/{id}/resume',
         '/admin/campaigns/{id}/cancel',
+        '/admin/notifications',
         '/notifications/unsubscribe',
       ]),
     );

@@ -380,3 +380,104 @@ describe('email delivery through the queue processors', () => {
     expect(view.body).toMatchObject({ status: 'SENT', attempts: 1, sentAt: expect.any(String) });
   }, 60_000);
 });
+
+describe('GET /admin/notifications', () => {
+  const env = new NotificationsTestEnvironment();
+  const orderId = randomUUID();
+  const otherOrderId = randomUUID();
+  const customer = randomUUID();
+  let admin: string;
+
+  beforeAll(async () => {
+    await env.setUp();
+    admin = env.token(randomUUID(), ['ADMIN']);
+    // What a checkout sends: keyed by template and order, the order's id in its data.
+    for (const template of ['order-confirmed', 'order-cancelled']) {
+      await env.send({
+        userId: customer,
+        template,
+        data: {
+          ...ORDER_DATA,
+          orderId,
+          ...(template === 'order-cancelled' ? { reason: 'r' } : {}),
+        },
+        idempotencyKey: `${template}:${orderId}`,
+      });
+    }
+    await env.send({
+      userId: customer,
+      data: { ...ORDER_DATA, orderId: otherOrderId },
+      idempotencyKey: `order-confirmed:${otherOrderId}`,
+    });
+    await env.send({ template: 'welcome', data: { name: 'Someone else' } });
+  });
+  afterAll(() => env.tearDown());
+
+  type Page = { items: NotificationBody[]; total: number; page: number; limit: number };
+
+  it('lists the notifications sent about one order, newest first, a page at a time', async () => {
+    const all = await env.request<Page>('GET', `/admin/notifications?orderId=${orderId}`, {
+      token: admin,
+    });
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ total: 2, page: 1, limit: 20 });
+    expect(all.body.items.map((n) => n.idempotencyKey)).toEqual([
+      `order-cancelled:${orderId}`,
+      `order-confirmed:${orderId}`,
+    ]);
+    expect(all.body.items[0]).toMatchObject({ userId: customer, channel: 'email' });
+
+    const second = await env.request<Page>(
+      'GET',
+      `/admin/notifications?orderId=${orderId}&limit=1&page=2`,
+      { token: env.token(randomUUID(), ['SUPER_ADMIN']) },
+    );
+    expect(second.body).toMatchObject({ total: 2, page: 2, limit: 1 });
+    expect(second.body.items.map((n) => n.idempotencyKey)).toEqual([`order-confirmed:${orderId}`]);
+  });
+
+  it('filters by recipient and status', async () => {
+    const mine = await env.request<Page>('GET', `/admin/notifications?userId=${customer}`, {
+      token: admin,
+    });
+    expect(mine.body.total).toBe(3);
+    expect(mine.body.items.every((n) => n.userId === customer)).toBe(true);
+    const failed = await env.request<Page>(
+      'GET',
+      `/admin/notifications?userId=${customer}&status=FAILED`,
+      { token: admin },
+    );
+    expect(failed.body).toMatchObject({ total: 0, items: [] });
+  });
+
+  it('refuses customers (403), service accounts (403) and strangers (401)', async () => {
+    const customerReply = await env.request('GET', `/admin/notifications?orderId=${orderId}`, {
+      token: env.token(customer),
+    });
+    expect(customerReply.status).toBe(403);
+    expect(customerReply.body).toMatchObject(errorShape(403, 'FORBIDDEN'));
+    expect(
+      (
+        await env.request('GET', `/admin/notifications?orderId=${orderId}`, {
+          token: env.serviceToken(),
+        })
+      ).status,
+    ).toBe(403);
+    expect((await env.request('GET', '/admin/notifications')).status).toBe(401);
+  });
+
+  it('names the field of a bad query in a 400', async () => {
+    const bad = await env.request('GET', '/admin/notifications?orderId=nope&status=LOST', {
+      token: admin,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const fields = (bad.body.details as { field: string }[]).map((d) => d.field).sort();
+    expect(fields).toEqual(['orderId', 'status']);
+    const unknown = await env.request('GET', '/admin/notifications?recipient=x', { token: admin });
+    expect(unknown.status).toBe(400);
+    expect(
+      (await env.request('GET', '/admin/notifications?limit=101', { token: admin })).status,
+    ).toBe(400);
+  });
+});

@@ -257,6 +257,20 @@ describe('checkout API (real Temporal dev server)', () => {
     expect(reject.status).toBe(400);
   });
 
+  it('lists no failed checkout workflows of its own queue; operators only, bad paging named', async () => {
+    // Running (and other stacks') checkouts are not listed: only failed runs on this prefix.
+    const admin = env.token(randomUUID(), ['ADMIN']);
+    const none = await env.request('GET', '/admin/checkouts/failed', { token: admin });
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ items: [], total: 0, page: 1, limit: 20 });
+    const customer = env.customer();
+    const refused = await env.request('GET', '/admin/checkouts/failed', { token: customer.token });
+    expect(refused.status).toBe(403);
+    const bad = await env.request('GET', '/admin/checkouts/failed?limit=0', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.details)).toContain('"field":"limit"');
+  });
+
   it('routes a payment webhook event to the waiting checkout as paymentConfirmed', async () => {
     const { token } = await customerWithCart();
     const res = await submit(token, randomUUID());
@@ -327,6 +341,15 @@ describe('checkout while Temporal is unreachable', () => {
     });
     expect(retry.status).toBe(503);
     expect(await env.count('orders', 'customer_id = $1', [id])).toBe(1);
+  });
+
+  it('answers 503 for the failed checkout workflows, leaking no address', async () => {
+    const res = await env.request('GET', '/admin/checkouts/failed', {
+      token: env.token(randomUUID(), ['ADMIN']),
+    });
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject(errorShape(503, 'TEMPORAL_UNAVAILABLE'));
+    expect(JSON.stringify(res.body)).not.toContain('127.0.0.1:1');
   });
 
   it('fails an order whose checkout never started once the deadline has passed', async () => {

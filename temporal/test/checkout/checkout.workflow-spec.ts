@@ -8,7 +8,11 @@ import {
   TaskQueue,
 } from '@commerce/contracts';
 import { ApplicationFailure } from '@temporalio/common';
-import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  type WorkflowHandle,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   approveOrderSignal,
@@ -468,6 +472,78 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     expect(stubs.countOf(input.orderId, 'capturePayment')).toBe(0);
     expect(stubs.countOf(input.orderId, 'refundPayment')).toBe(1);
     expect(stubs.countOf(input.orderId, 'releaseInventory')).toBe(1);
+    await saveHistoryIfRecording('authorise-first-reject', handle);
+  });
+
+  it('fails the run for an operator when a compensation is refused, naming the refusal', async () => {
+    const input = checkoutInput();
+    const handle = await start(input, {
+      authorizePayment: () => Promise.reject(declined()),
+      releaseInventory: () =>
+        Promise.reject(
+          ApplicationFailure.create({
+            type: 'ReservationCommitted',
+            message: 'reservation already committed',
+            nonRetryable: true,
+          }),
+        ),
+    });
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(CheckoutFailureType.COMPENSATION_FAILED);
+    expect(cause?.message).toBe(
+      'compensation failed: releaseInventory: ReservationCommitted: reservation already committed',
+    );
+    // The order still ended and the customer was told before the run failed.
+    expect(stubs.countOf(input.orderId, 'failOrder')).toBe(1);
+    expect(stubs.countOf(input.orderId, 'notifyCustomer')).toBe(1);
+  });
+
+  it('records the deciding operator by id, names them by email, and tells the review deadline', async () => {
+    const input = checkoutInput({ total: 150_000, reviewThreshold: 100_000 });
+    const handle = await start(input);
+    await waitForStatus(handle, 'AWAITING_APPROVAL');
+    const inReview = await handle.query(getStatusQuery);
+    // The workflow's own timer: reviewTimeoutMs after the review began.
+    const began = inReview.timeline.find((entry) => entry.step === 'review')!.at;
+    expect(Date.parse(inReview.reviewDeadline!)).toBe(Date.parse(began) + input.reviewTimeoutMs);
+
+    const operatorId = randomUUID();
+    const ack = await handle.executeUpdate(rejectOrderUpdate, {
+      args: [{ by: operatorId, byEmail: 'ops@example.test', reason: 'fraud suspected' }],
+    });
+    expect(ack).toMatchObject({
+      decision: 'REJECTED',
+      by: operatorId,
+      byEmail: 'ops@example.test',
+    });
+    expect(await handle.result()).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'rejected by ops@example.test: fraud suspected',
+    });
+    // The FAILED history row carries the operator's id.
+    expect(stubs.callsFor(input.orderId).find((c) => c.name === 'failOrder')?.input).toMatchObject({
+      reason: 'rejected by ops@example.test: fraud suspected',
+      actor: operatorId,
+    });
+
+    const approval = checkoutInput({ total: 150_000, reviewThreshold: 100_000 });
+    const approved = await start(approval);
+    await waitForStatus(approved, 'AWAITING_APPROVAL');
+    await approved.executeUpdate(approveOrderUpdate, {
+      args: [{ by: operatorId, byEmail: 'ops@example.test' }],
+    });
+    expect(await approved.result()).toMatchObject({ status: 'COMPLETED' });
+    expect((await approved.query(getStatusQuery)).approvedBy).toBe(operatorId);
+    const capture = stubs
+      .callsFor(approval.orderId)
+      .find((c) => c.name === 'setOrderStatus' && c.input.to === 'CHARGING' && c.input.actor);
+    expect(capture?.input.actor).toBe(operatorId);
   });
 
   it('rejects an order whose review times out, voiding and releasing', async () => {

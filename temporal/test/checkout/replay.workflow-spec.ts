@@ -86,13 +86,15 @@ describe('checkoutWorkflow replays recorded histories', () => {
     // records the order's outcome on the analytics queue (patch ANALYTICS_QUEUE), the others on
     // the notifications queue; local-order-records-success runs the happy path's records in the
     // orders service as local activities (patch LOCAL_ORDER_RECORDS), the others on the orders
-    // queue. All must replay.
+    // queue; authorise-first-reject was rejected before operators were recorded by id (patch
+    // OPERATOR_IDS). All must replay.
     expect(files.sort()).toEqual([
       'analytics-queue-success.json',
       'approval.json',
       'authorise-first-approval.json',
       'authorise-first-cancel.json',
       'authorise-first-decline.json',
+      'authorise-first-reject.json',
       'authorise-first-success.json',
       'authorise-first-webhook.json',
       'cancel.json',

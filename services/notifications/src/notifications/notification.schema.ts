@@ -76,5 +76,7 @@ export const NotificationSchema = new Schema<NotificationDocument>(
 NotificationSchema.index({ idempotencyKey: 1 }, { unique: true });
 // A user's notifications, newest first.
 NotificationSchema.index({ userId: 1, createdAt: -1 });
+// An order's notifications for operators (GET /admin/notifications?orderId=).
+NotificationSchema.index({ 'data.orderId': 1, createdAt: -1 });
 // The requeue sweep: QUEUED notifications by age.
 NotificationSchema.index({ status: 1, createdAt: 1 });

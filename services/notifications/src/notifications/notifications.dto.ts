@@ -159,6 +159,41 @@ export class NotificationIdParamDto {
 /** `GET /notifications?page=&limit=`: own notifications, newest first. */
 export class NotificationsQueryDto extends PageQueryDto {}
 
+const STATUSES = Object.values(NotificationStatus);
+
+/** `GET /admin/notifications`: anyone's notifications for operators, every filter optional. */
+export class AdminNotificationsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The order the notification is about (its `data.orderId`)',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  readonly orderId?: string;
+
+  @ApiPropertyOptional({ maxLength: 128, description: 'The recipient’s user id' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  readonly userId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 512,
+    description: 'The address it went to (email, phone number or device token; exact)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(512)
+  readonly to?: string;
+
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status must be one of: ${STATUSES.join(', ')}` })
+  readonly status?: NotificationStatus;
+}
+
 export class NotificationDto implements NotificationView {
   @ApiProperty({ format: 'uuid' }) readonly id!: string;
   @ApiProperty() readonly userId!: string;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ChannelsModule } from '../channels/channels.module';
 import { TemplatesModule } from '../templates/templates.module';
+import { AdminNotificationsController } from './admin-notifications.controller';
 import { InternalNotificationsController } from './internal-notifications.controller';
 import { NOTIFICATION_MODEL, NotificationSchema } from './notification.schema';
 import { NotificationsController } from './notifications.controller';
@@ -14,7 +15,11 @@ import { RequeueSweeper } from './requeue-sweeper';
     TemplatesModule,
     ChannelsModule,
   ],
-  controllers: [NotificationsController, InternalNotificationsController],
+  controllers: [
+    NotificationsController,
+    InternalNotificationsController,
+    AdminNotificationsController,
+  ],
   providers: [NotificationsService, RequeueSweeper],
 })
 export class NotificationsModule {}

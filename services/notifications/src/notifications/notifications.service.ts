@@ -24,6 +24,15 @@ export interface NotificationPage {
   limit: number;
 }
 
+export interface AdminNotificationFilter {
+  orderId?: string | undefined;
+  userId?: string | undefined;
+  to?: string | undefined;
+  status?: NotificationStatus | undefined;
+  page: number;
+  limit: number;
+}
+
 export const notificationNotFound = (id: string) =>
   new AppError({ status: 404, code: ErrorCode.NOT_FOUND, message: `Notification ${id} not found` });
 
@@ -129,6 +138,30 @@ export class NotificationsService {
       this.notifications.countDocuments({ userId }).exec(),
       this.notifications
         .find({ userId })
+        .sort({ createdAt: -1, _id: -1 })
+        .skip((page - 1) * limit)
+        .limit(limit)
+        .lean<NotificationDocument[]>()
+        .exec(),
+    ]);
+    return { items: docs.map(toView), total, page, limit };
+  }
+
+  /**
+   * Anyone's notifications for operators, newest first, by the order they are about (the
+   * `orderId` the checkout puts in their data), the recipient's user id, address or status.
+   */
+  async listForOperators(filter: AdminNotificationFilter): Promise<NotificationPage> {
+    const query: Record<string, string> = {};
+    if (filter.orderId) query['data.orderId'] = filter.orderId;
+    if (filter.userId) query.userId = filter.userId;
+    if (filter.to) query.to = filter.to;
+    if (filter.status) query.status = filter.status;
+    const { page, limit } = filter;
+    const [total, docs] = await Promise.all([
+      this.notifications.countDocuments(query).exec(),
+      this.notifications
+        .find(query)
         .sort({ createdAt: -1, _id: -1 })
         .skip((page - 1) * limit)
         .limit(limit)

@@ -24,18 +24,40 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   Client,
   Connection,
+  type WorkflowExecutionInfo,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import type { OrdersConfig } from '../config';
+
+/** A checkout whose workflow run failed: the workflow gave up, so it waits for an operator. */
+export interface FailedCheckoutRun {
+  orderId: string;
+  workflowId: string;
+  runId: string;
+  failedAt: string | undefined;
+  /** The failure's type (CompensationFailed when stock or money could not be put back). */
+  failureType: string | undefined;
+  failureMessage: string;
+}
 
 export const checkoutUnavailable = (cause?: unknown) =>
   new AppError({
     status: 503,
     code: 'CHECKOUT_UNAVAILABLE',
     message: 'Checkout is temporarily unavailable; retry with the same Idempotency-Key',
+    cause,
+  });
+
+/** Temporal did not answer a read (the failed checkouts' list): nothing is lost, try again. */
+export const temporalUnavailable = (cause?: unknown) =>
+  new AppError({
+    status: 503,
+    code: 'TEMPORAL_UNAVAILABLE',
+    message: 'Temporal did not answer; try again shortly',
     cause,
   });
 
@@ -139,6 +161,70 @@ export class CheckoutClient implements OnApplicationShutdown {
 
   paymentConfirmed(orderId: string, signal: PaymentConfirmedSignal): Promise<void> {
     return this.signal(orderId, () => this.handle(orderId).signal(paymentConfirmedSignal, signal));
+  }
+
+  /**
+   * Checkout runs that failed (the workflow itself, not the order: the saga could not put stock
+   * or money back, or the run hit a bug), newest first, from Temporal's visibility store: only this
+   * deployment's checkouts (its task queue). `total` counts them all; a page reads up to its end.
+   */
+  async failedRuns(
+    page: number,
+    limit: number,
+  ): Promise<{ runs: FailedCheckoutRun[]; total: number }> {
+    const query = [
+      `WorkflowType = '${CHECKOUT_WORKFLOW_TYPE}'`,
+      `ExecutionStatus = 'Failed'`,
+      `TaskQueue = '${taskQueueName(TaskQueue.checkout, this.config.TEMPORAL_TASK_QUEUE_PREFIX)}'`,
+    ].join(' AND ');
+    try {
+      return await this.within(this.config.TEMPORAL_CALL_TIMEOUT_MS, async () => {
+        const { count } = await this.client.workflow.count(query);
+        const skip = (page - 1) * limit;
+        const found: WorkflowExecutionInfo[] = [];
+        let seen = 0;
+        // Visibility pages by token, not offset: read through to the page asked for.
+        for await (const run of this.client.workflow.list({
+          query,
+          pageSize: Math.min(skip + limit, 1000),
+        })) {
+          if (seen++ < skip) continue;
+          found.push(run);
+          if (found.length === limit) break;
+        }
+        const runs = await Promise.all(found.map((run) => this.failureOf(run)));
+        return { runs, total: count };
+      });
+    } catch (error) {
+      throw temporalUnavailable(error);
+    }
+  }
+
+  /** How the run ended: its close event's failure, read through the SDK's `result()`. */
+  private async failureOf(run: WorkflowExecutionInfo): Promise<FailedCheckoutRun> {
+    const orderId =
+      run.typedSearchAttributes.get(SearchAttribute.OrderId) ??
+      run.workflowId.replace(/^checkout-/, '');
+    let failureType: string | undefined;
+    let failureMessage = 'the workflow failed';
+    try {
+      await this.client.workflow
+        .getHandle(run.workflowId, run.runId, { followRuns: false })
+        .result();
+    } catch (error) {
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      const cause = error.cause;
+      if (cause instanceof ApplicationFailure) failureType = cause.type ?? undefined;
+      failureMessage = cause?.message || error.message;
+    }
+    return {
+      orderId,
+      workflowId: run.workflowId,
+      runId: run.runId,
+      failedAt: run.closeTime?.toISOString(),
+      failureType,
+      failureMessage,
+    };
   }
 
   /** For the health check: the server answers. */

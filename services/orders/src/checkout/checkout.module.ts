@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { OrdersModule } from '../orders/orders.module';
+import { AdminCheckoutsController } from './admin-checkouts.controller';
 import { CheckoutClient } from './checkout-client';
 import { CheckoutController } from './checkout.controller';
 import { CheckoutService } from './checkout.service';
@@ -15,7 +16,7 @@ export class CheckoutClientModule {}
 
 @Module({
   imports: [OrdersModule],
-  controllers: [CheckoutController],
+  controllers: [CheckoutController, AdminCheckoutsController],
   providers: [CheckoutService],
   exports: [CheckoutService],
 })

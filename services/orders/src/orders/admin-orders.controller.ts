@@ -30,6 +30,12 @@ const notAwaitingApproval = (id: string, status: string) =>
     details: [{ orderId: id, currentStatus: status }],
   });
 
+/** The workflow records the operator by id (every action is); the email is for people to read. */
+const operator = (admin: AuthUser) => ({
+  by: admin.id,
+  ...(admin.email ? { byEmail: admin.email } : {}),
+});
+
 /**
  * Operators' decisions on large orders, sent to the checkout as Temporal Updates: a 2xx means the
  * workflow holds the decision (even when the order is still on its way into review); a 409 says
@@ -83,7 +89,7 @@ export class AdminOrdersController {
     @Param() params: OrderIdParamDto,
   ): Promise<DecidedOrderDto> {
     const order = await this.undecided(params.id);
-    const decision = await this.checkout.approve(order.id, { by: admin.email ?? admin.id });
+    const decision = await this.checkout.approve(order.id, operator(admin));
     return { ...order, decision };
   }
 
@@ -106,7 +112,7 @@ export class AdminOrdersController {
   ): Promise<DecidedOrderDto> {
     const order = await this.undecided(params.id);
     const decision = await this.checkout.reject(order.id, {
-      by: admin.email ?? admin.id,
+      ...operator(admin),
       reason: body.reason,
     });
     return { ...order, decision };

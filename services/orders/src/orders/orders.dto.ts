@@ -176,6 +176,13 @@ export class CheckoutStateDto {
   @ApiProperty({ type: [CheckoutTimelineEntryDto] })
   readonly timeline!: CheckoutTimelineEntryDto[];
   @ApiPropertyOptional() readonly failureReason?: string;
+  @ApiPropertyOptional({ description: 'The approving operator’s user id' })
+  readonly approvedBy?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'In review: when the review times out (the workflow’s own timer)',
+  })
+  readonly reviewDeadline?: string;
 }
 
 export class OrderDto implements OrderView {
@@ -304,8 +311,9 @@ export class AdminOrderDto extends OrderDto {
   @ApiPropertyOptional({
     format: 'date-time',
     description:
-      'AWAITING_APPROVAL only: when the review times out and the order is rejected (from the ' +
-      'time it entered review and CHECKOUT_REVIEW_TIMEOUT_MS)',
+      'AWAITING_APPROVAL only: when the review times out and the order is rejected, estimated ' +
+      'from the time the order entered review plus CHECKOUT_REVIEW_TIMEOUT_MS (a list does not ' +
+      'ask each workflow); `checkout.reviewDeadline` of GET /orders/{id} is the workflow’s own',
   })
   readonly reviewDeadline?: string;
 }
@@ -321,8 +329,10 @@ export class AdminOrderPageDto {
 export class ReviewDecisionDto {
   @ApiProperty({ format: 'uuid' }) readonly orderId!: string;
   @ApiProperty({ enum: ['APPROVED', 'REJECTED'] }) readonly decision!: 'APPROVED' | 'REJECTED';
-  @ApiProperty({ description: 'The operator, as the workflow recorded them' })
+  @ApiProperty({ description: 'The operator’s user id, as the workflow recorded it' })
   readonly by!: string;
+  @ApiPropertyOptional({ description: 'The operator’s email, for people to read' })
+  readonly byEmail?: string;
   @ApiProperty({
     enum: ORDER_STATUSES,
     description: 'Where the checkout was when it took the decision',
@@ -332,4 +342,33 @@ export class ReviewDecisionDto {
 
 export class DecidedOrderDto extends OrderDto {
   @ApiProperty({ type: ReviewDecisionDto }) readonly decision!: ReviewDecisionDto;
+}
+
+/** A checkout whose workflow run failed and waits for an operator (GET /admin/checkouts/failed). */
+export class FailedCheckoutDto {
+  @ApiProperty({ format: 'uuid' }) readonly orderId!: string;
+  @ApiProperty({ example: 'checkout-6f1c1c8e-0b6c-4b8e-8d7e-3b1f1a2c9d10' })
+  readonly workflowId!: string;
+  @ApiProperty() readonly runId!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) readonly failedAt?: string;
+  @ApiPropertyOptional({
+    example: 'CompensationFailed',
+    description: 'CompensationFailed: stock or money could not be put back (docs/operations.md)',
+  })
+  readonly failureType?: string;
+  @ApiProperty({ description: 'The workflow’s failure, naming each step that could not be done' })
+  readonly failureMessage!: string;
+  @ApiProperty({
+    type: AdminOrderDto,
+    nullable: true,
+    description: 'The order as stored (null when this service has no such order)',
+  })
+  readonly order!: AdminOrderDto | null;
+}
+
+export class FailedCheckoutPageDto {
+  @ApiProperty({ type: [FailedCheckoutDto] }) readonly items!: FailedCheckoutDto[];
+  @ApiProperty() readonly total!: number;
+  @ApiProperty() readonly page!: number;
+  @ApiProperty() readonly limit!: number;
 }

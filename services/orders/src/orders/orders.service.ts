@@ -39,6 +39,8 @@ export interface AdminOrderFilter {
   email?: string | undefined;
   customerId?: string | undefined;
   id?: string | undefined;
+  /** Any of these orders (the failed checkouts' list). */
+  ids?: readonly string[] | undefined;
   sort: 'newest' | 'oldest';
   page: number;
   limit: number;
@@ -266,6 +268,7 @@ export class OrdersService {
     if (filter.email) add((n) => `lower(customer_email) = lower(${n})`, filter.email);
     if (filter.customerId) add((n) => `customer_id = ${n}`, filter.customerId);
     if (filter.id) add((n) => `id = ${n}`, filter.id.toLowerCase());
+    if (filter.ids) add((n) => `id = any(${n}::uuid[])`, filter.ids);
     const condition = where.length > 0 ? `where ${where.join(' and ')}` : '';
     const direction = filter.sort === 'oldest' ? 'asc' : 'desc';
     const [count] = await this.dataSource.query<{ total: string }[]>(
