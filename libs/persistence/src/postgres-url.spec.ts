@@ -65,3 +65,22 @@ describe('DATABASE_URL', () => {
     );
   });
 });
+
+describe('session settings', () => {
+  const extraOf = (sessionSettings?: Record<string, string>) =>
+    postgresOptions(
+      { DATABASE_URL: 'postgres://app@db/shop', DATABASE_POOL_SIZE: 1 },
+      { migrations: [], ...(sessionSettings ? { sessionSettings } : {}) },
+    ).extra as Record<string, unknown>;
+
+  it('are sent as startup options of every connection', () => {
+    expect(extraOf({ plan_cache_mode: 'force_custom_plan', jit: 'off' }).options).toBe(
+      '-c plan_cache_mode=force_custom_plan -c jit=off',
+    );
+    expect(extraOf()).not.toHaveProperty('options');
+  });
+
+  it('refuse a value that would smuggle another option in', () => {
+    expect(() => extraOf({ jit: 'off -c role=postgres' })).toThrow(/plain words/);
+  });
+});

@@ -17,6 +17,12 @@ export interface PostgresModuleOptions {
   readonly entities?: MixedList<Function | string>;
   /** Advisory-lock key of this service's migrations: any constant unique to the service. */
   readonly migrationLock: number;
+  /**
+   * Session settings of every connection, sent at connect (`-c name=value` startup options), so
+   * they hold without a statement per checkout. Only user-settable ones (managed services
+   * refuse the others).
+   */
+  readonly sessionSettings?: Readonly<Record<string, string>>;
 }
 
 /** TypeORM options for a service database; the app and one-off commands (seeds) share them. */
@@ -32,9 +38,26 @@ export function postgresOptions(
     // Migrations only, never `synchronize`; they run under the advisory lock below.
     synchronize: false,
     migrationsRun: false,
-    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: config.DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: 5000,
+      ...sessionOptions(options.sessionSettings),
+    },
     logging: false,
   };
+}
+
+function sessionOptions(settings: Readonly<Record<string, string>> = {}): { options?: string } {
+  const entries = Object.entries(settings);
+  for (const [name, value] of entries) {
+    // The startup packet splits options on spaces; a backslash would escape.
+    if (!/^[a-z_.]+$/.test(name) || !/^[\w.-]+$/.test(value)) {
+      throw new Error(`session setting ${name}=${value}: names and values are plain words`);
+    }
+  }
+  return entries.length === 0
+    ? {}
+    : { options: entries.map(([name, value]) => `-c ${name}=${value}`).join(' ') };
 }
 
 const MIGRATION_LOCK = Symbol('MIGRATION_LOCK');

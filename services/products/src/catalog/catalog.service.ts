@@ -55,10 +55,13 @@ export class CatalogService {
    * the catalog's own words first, exact names rank first, broad searches estimate their total.
    */
   search(search: ProductSearch): Promise<ProductListDto> {
-    return this.sql.session((session) =>
-      new CatalogSearch(session, { exactTotalUpTo: this.config.SEARCH_EXACT_TOTAL_UP_TO }).search(
-        search,
-      ),
+    return this.sql.session(
+      (session) =>
+        new CatalogSearch(session, {
+          exactTotalUpTo: this.config.SEARCH_EXACT_TOTAL_UP_TO,
+        }).search(search),
+      // The search runs a few statement texts over and over: parsed once per connection.
+      { prepare: true },
     );
   }
 

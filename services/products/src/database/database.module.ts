@@ -8,14 +8,27 @@ import { Sql } from './sql.service';
 export const MIGRATION_LOCK = 7_245_310_002;
 
 /** TypeORM options for this service's database (the seed command uses them too). */
+/**
+ * The search's prepared statements (`Sql.session` with `prepare`) are planned for each set of
+ * values, never with a generic plan: which index walk or count is cheap depends on the words
+ * searched. Preparing still saves their parse and analysis.
+ */
+const SESSION_SETTINGS = { plan_cache_mode: 'force_custom_plan' } as const;
+
 export function dataSourceOptions(config: PostgresConfig): DataSourceOptions {
-  return postgresOptions(config, { migrations: MIGRATIONS });
+  return postgresOptions(config, { migrations: MIGRATIONS, sessionSettings: SESSION_SETTINGS });
 }
 
 /** The products database (commerce_products), migrated at start, and its SQL helper. */
 @Global()
 @Module({
-  imports: [PostgresModule.forRoot({ migrations: MIGRATIONS, migrationLock: MIGRATION_LOCK })],
+  imports: [
+    PostgresModule.forRoot({
+      migrations: MIGRATIONS,
+      migrationLock: MIGRATION_LOCK,
+      sessionSettings: SESSION_SETTINGS,
+    }),
+  ],
   providers: [Sql],
   exports: [Sql],
 })
