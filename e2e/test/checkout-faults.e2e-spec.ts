@@ -173,7 +173,8 @@ describe('checkout under faults', () => {
     await Promise.all(shoppers.map((s) => fillCart(s, product.id, 1)));
 
     const submitted = await Promise.all(shoppers.map((s) => checkout(call, s, randomUUID())));
-    expect(submitted.every((r) => r.status === 202)).toBe(true);
+    // Every customer's checkout is accepted; the refused ones are listed with their answers.
+    expect(submitted.filter((r) => r.status !== 202)).toEqual([]);
     const orders = await Promise.all(
       submitted.map((r, i) =>
         waitForOrder(call, shoppers[i]!.token, r.body.orderId, undefined, 180_000),

@@ -92,6 +92,8 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
     expiredLive: new Set<string>(),
     /** Start-ups that failed (the app exited or never answered) before a restart succeeded. */
     startFailures: {} as Record<string, number>,
+    /** Operators' decisions refused because the order had ended before they were taken. */
+    decisionsRefusedAfterEnd: 0,
   };
   /** While true, access tokens are renewed ahead of their expiry (see renewTokens). */
   let renewing = false;
@@ -403,6 +405,18 @@ describe(`checkout under faults (${LONG ? 'long' : 'small'} run)`, () => {
             return;
           }
           if (res.status !== 409) throw new Error(`decision answered ${res.status}`);
+          // A refusal is final once the order has ended (e.g. it failed before its review): a
+          // person stops there; the invariants below still check its money and stock.
+          const order = await steady(() =>
+            call<OrderBody>('GET', `/orders/${orderId}`, { token: admin }),
+          );
+          if (TERMINAL.includes(order.body.status)) {
+            counts.decisionsRefusedAfterEnd++;
+            console.log(
+              `[faults] ${kind} of ${orderId} refused after the order ended ${order.body.status}: ${JSON.stringify(res.body)}`,
+            );
+            return;
+          }
           await sleep(200);
         }
       }
