@@ -134,17 +134,7 @@ export class NotificationsService {
 
   /** A user's own notifications, newest first. */
   async listForUser(userId: string, page: number, limit: number): Promise<NotificationPage> {
-    const [total, docs] = await Promise.all([
-      this.notifications.countDocuments({ userId }).exec(),
-      this.notifications
-        .find({ userId })
-        .sort({ createdAt: -1, _id: -1 })
-        .skip((page - 1) * limit)
-        .limit(limit)
-        .lean<NotificationDocument[]>()
-        .exec(),
-    ]);
-    return { items: docs.map(toView), total, page, limit };
+    return this.newestFirst({ userId }, page, limit);
   }
 
   /**
@@ -157,7 +147,15 @@ export class NotificationsService {
     if (filter.userId) query.userId = filter.userId;
     if (filter.to) query.to = filter.to;
     if (filter.status) query.status = filter.status;
-    const { page, limit } = filter;
+    return this.newestFirst(query, filter.page, filter.limit);
+  }
+
+  /** One page of the notifications matching `query`, newest first, with the total. */
+  private async newestFirst(
+    query: Record<string, string>,
+    page: number,
+    limit: number,
+  ): Promise<NotificationPage> {
     const [total, docs] = await Promise.all([
       this.notifications.countDocuments(query).exec(),
       this.notifications
