@@ -5,7 +5,7 @@ import { InfraError, Log } from './infra/infra';
 import { httpAnswers, tcpOpen } from './infra/probes';
 import { isOurs, lastLines, launch } from './infra/processes';
 import { REPO_ROOT } from './infra/settings';
-import { APP_NODE_FLAGS } from './node-flags';
+import { APP_ENV, APP_NODE_FLAGS } from './node-flags';
 
 /** The apps `npm start` runs, each as its own process, from its built output. */
 export interface AppSpec {
@@ -124,6 +124,7 @@ export async function startApps(
       process.execPath,
       [...APP_NODE_FLAGS, main],
       {
+        ...APP_ENV,
         ...process.env,
         NODE_ENV: process.env.NODE_ENV ?? 'development',
         PORT: String(app.port),

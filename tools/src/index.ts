@@ -3,4 +3,4 @@ export * from './infra/databases';
 export * from './infra/infra';
 export { readRegistry, terminate, launch, logFile, lastLines } from './infra/processes';
 export * from './infra/settings';
-export { APP_NODE_FLAGS } from './node-flags';
+export { APP_ENV, APP_NODE_FLAGS } from './node-flags';

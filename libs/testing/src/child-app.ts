@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { APP_NODE_FLAGS } from '@commerce/tools';
+import { APP_ENV, APP_NODE_FLAGS } from '@commerce/tools';
 
 /** The repository root (this file is libs/testing/src or libs/testing/dist). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -107,6 +107,7 @@ export class ChildApp {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
+        ...APP_ENV,
         ...options.env,
         PORT: String(options.port),
       },

@@ -7,6 +7,7 @@ import { type ConfigOf, ConfigValidationError, type Env, loadConfig } from '../c
 import { ROOT_LOGGER } from '../logging/logging.tokens';
 import { type CreateAppOptions, createApp } from './create-app';
 import { PortInUseError, listen } from './listen';
+import { collectStartupGarbage } from './startup-garbage';
 
 export interface RunServiceOptions<S extends z.ZodObject> {
   /** The app's config schema: `baseConfigSchema.extend({...})`. */
@@ -33,6 +34,7 @@ export async function runService<S extends z.ZodObject>(
     app = await createApp(options.module, { ...options.setup?.(config), config });
     const { url } = await listen(app, config);
     app.get<Logger>(ROOT_LOGGER).info({ url }, `${config.SERVICE_NAME} listening on ${url}`);
+    collectStartupGarbage();
     return app;
   } catch (error) {
     const prefix = service ? `${service}: ` : '';
