@@ -9,7 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (`plan_cache_mode=force_custom_plan`), and planning this one cost more than running it (about
  * 0.3 of 0.6 ms, every search). Its plan does not depend on the words (equality probes of two
  * indexes, a trigram probe of the dictionary), so PL/pgSQL keeps one generic plan per connection.
- * Candidates are looked up only when some word is unknown (most searches have none).
+ * Candidates are looked up only when some word is unknown (most searches have none); their rule
+ * is search_term_candidates', which this function replaces.
  */
 export class SearchWordLookup1767571200000 implements MigrationInterface {
   name = 'SearchWordLookup1767571200000';
@@ -37,7 +38,7 @@ export class SearchWordLookup1767571200000 implements MigrationInterface {
           where k.docs = 0 and k.lexeme is not null and char_length(k.folded) >= min_typo_length
         ), candidates as (
           -- Dictionary words that look like an unknown word (the service keeps those within
-          -- the typo budget); the same rule as search_term_candidates.
+          -- the typo budget).
           select y.folded as word, t.term, t.lexeme, t.docs
           from typos y join search_terms t on t.term % y.folded
           where t.docs > 0 and abs(length(t.term) - length(y.folded)) <= 2
@@ -49,9 +50,19 @@ export class SearchWordLookup1767571200000 implements MigrationInterface {
           exists (select 1 from product_name_terms n where n.lexeme = c.lexeme)
         from candidates c join known k on k.folded = c.word;
       end $$`);
+    await q.query(`drop function search_term_candidates(text[])`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`drop function search_word_stats(text[], integer)`);
+    await q.query(`
+      create function search_term_candidates(words text[])
+      returns table (word text, term text, lexeme text, docs integer)
+      language sql stable set pg_trgm.similarity_threshold = 0.15 as $$
+        select w, t.term, t.lexeme, t.docs
+        from unnest(words) as w
+        join search_terms t on t.term % w
+        where t.docs > 0 and abs(length(t.term) - length(w)) <= 2
+      $$`);
   }
 }
