@@ -182,4 +182,35 @@ describe('products service: search relevance and typo tolerance', () => {
     expect(past.body.items).toEqual([]);
     expect(past.body.total).toBeGreaterThan(10);
   });
+  it('pages through a multi-word search, its exact name first, without repeats or gaps', async () => {
+    const exact = await svc.product(2, { name: 'Coffee Grinder' });
+    const small = await env.start({ SEARCH_EXACT_TOTAL_UP_TO: '10' });
+    const { rows } = await env.sql.query<{ id: string }>(
+      `select id from products
+       where active and search @@ websearch_to_tsquery('english_unaccent', 'coffee grinder')`,
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    const limit = rows.length % 7 === 0 ? 8 : 7;
+    const seen: string[] = [];
+    let last: Page | undefined;
+    for (let page = 1; page < 100; page++) {
+      const res = await small.request<Page>(
+        'GET',
+        `/products?q=${encodeURIComponent('Coffee  GRINDER')}&limit=${limit}&page=${page}`,
+      );
+      expect(res.status).toBe(200);
+      if (page === 1) {
+        expect(res.body.items[0]?.id).toBe(exact.id);
+        // Above the exact count, extrapolated from the capped count.
+        expect(res.body).toMatchObject({ totalIsEstimate: true });
+        expect(res.body.total).toBeGreaterThan(10);
+      }
+      seen.push(...res.body.items.map((i) => i.id));
+      last = res.body;
+      if (res.body.items.length < limit) break;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(rows.map((r) => r.id).sort());
+    expect(last).toMatchObject({ total: rows.length, totalIsEstimate: false });
+  });
 });

@@ -60,6 +60,19 @@ describe('relevance query', () => {
     expect(count.values).toEqual(['wireless speaker', 201]);
   });
 
+  it('asks the word lookup function, which keeps its plan, with the words as an array', () => {
+    const lookup = buildWordLookup(['kestrel', 'smartwtach'], 5);
+    expect(lookup.sql).toBe('select * from search_word_stats($1::text[], $2::int)');
+    expect(lookup.values).toEqual([['kestrel', 'smartwtach'], 5]);
+  });
+
+  it('finds exact names through the name index alone, the match checked on those rows', () => {
+    const head = buildHead(search, plan, 0, 20, { kind: 'matches', cap: 201 });
+    expect(head.sql).toContain(
+      'from (select * from products p where search_fold(p.name) = search_fold($1) and p.active offset 0) p',
+    );
+  });
+
   it('passes every user value as a parameter, never in the SQL text', () => {
     const text = "'; drop table products; --";
     const evil = { text, nameLexemes: ["x'y"] };

@@ -59,9 +59,12 @@ function tierQuery(
   const where = matches(search, text, params);
   const folded = `search_fold(${text})`;
   if (tier === 'exact') {
+    // The name index alone finds the (few) exact names; `offset 0` keeps the match out of the
+    // subquery, or the planner may AND the full-text index in, building a bitmap of every match
+    // of a broad search (about 1 ms for two common words) to intersect with none or one row.
     return {
-      from: 'products p',
-      where: [`search_fold(p.name) = ${folded}`, ...where],
+      from: `(select * from products p where search_fold(p.name) = ${folded} and p.active offset 0) p`,
+      where,
       order: 'p.name, p.id',
       text,
     };
@@ -253,27 +256,12 @@ export interface WordRow {
  * One round trip for what the search needs to know about its words: each word's lexeme, how many
  * products use it and whether any name holds it; and for each word long enough to carry a typo
  * whose lexeme no product uses, the dictionary words that look like it (trigram candidates; the
- * service keeps those within the typo budget).
+ * service keeps those within the typo budget). The SQL lives in `search_word_stats` (migration
+ * SearchWordLookup), which keeps a generic plan instead of planning it for every search.
  */
 export function buildWordLookup(words: readonly string[], minTypoLength: number): BuiltQuery {
-  const stats = (lexeme: string) =>
-    `coalesce((select sum(s.docs) from search_terms s where s.lexeme = ${lexeme}), 0)::int as docs,
-       exists (select 1 from product_name_terms n where n.lexeme = ${lexeme}) as "inNames"`;
   return {
-    sql: `with w as (
-  select word, search_fold(word) as folded, search_lexeme(word) as lexeme
-  from unnest($1::text[]) as word
-), known as (
-  select w.word, w.folded, null::text as term, w.lexeme, ${stats('w.lexeme')}
-  from w
-)
-select * from known
-union all
-select k.word, k.folded, c.term, c.lexeme, ${stats('c.lexeme')}
-from search_term_candidates(array(
-  select folded from known
-  where docs = 0 and lexeme is not null and char_length(folded) >= $2
-)) c join known k on k.folded = c.word`,
+    sql: 'select * from search_word_stats($1::text[], $2::int)',
     values: [words, minTypoLength],
   };
 }
