@@ -16,7 +16,14 @@ class ScriptedRedis {
 
   defineCommand(name: string): void {
     Object.assign(this, {
-      [name]: (hitKey: string, blockKey: string, hits: number, ttl: number, limit: number) => {
+      [name]: (
+        _keys: number,
+        hitKey: string,
+        blockKey: string,
+        hits: number,
+        ttl: number,
+        limit: number,
+      ) => {
         this.calls.push({ hitKey, blockKey, hits });
         return new Promise((resolve, reject) => {
           this.answers.push(() => {

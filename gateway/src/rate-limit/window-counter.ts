@@ -1,3 +1,4 @@
+import { type RedisScript, redisScript } from '@commerce/nest-kit';
 import type { Redis } from 'ioredis';
 
 /** What one counted request learns about its window. */
@@ -37,12 +38,6 @@ end
 return { total, windowLeft, 0, 0 }
 `;
 
-const COMMAND = 'gatewayAddHits';
-
-type WithCommand = Redis & {
-  [COMMAND](...args: (string | number)[]): Promise<unknown>;
-};
-
 interface Waiter {
   resolve(outcome: HitOutcome): void;
   reject(error: unknown): void;
@@ -64,12 +59,11 @@ interface KeyQueue {
  * is answered, so instances sharing the prefix enforce one limit to the request, as before.
  */
 export class WindowCounter {
-  private readonly client: WithCommand;
+  private readonly addHits: RedisScript;
   private readonly queues = new Map<string, KeyQueue>();
 
   constructor(redis: Redis) {
-    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: ADD_HITS_LUA });
-    this.client = redis as WithCommand;
+    this.addHits = redisScript(redis, 'gatewayAddHits', ADD_HITS_LUA);
   }
 
   /** Counts one hit of `key` under `limit`; rejects when Redis could not count it. */
@@ -94,13 +88,9 @@ export class WindowCounter {
     const blockKey = `${hitKey.slice(0, -'hits'.length)}blocked`;
     const call = async (): Promise<void> => {
       try {
-        const reply = await this.client[COMMAND](
-          hitKey,
-          blockKey,
-          batch.length,
-          limit.ttlMs,
-          limit.limit,
-          limit.ttlMs,
+        const reply = await this.addHits(
+          [hitKey, blockKey],
+          [batch.length, limit.ttlMs, limit.limit, limit.ttlMs],
         );
         settle(batch, limit, parseReply(reply));
       } catch (error) {
