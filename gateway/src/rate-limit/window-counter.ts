@@ -115,13 +115,9 @@ function parseReply(reply: unknown): AddHitsReply {
   if (!Array.isArray(reply) || reply.length !== 4 || !reply.every((v) => typeof v === 'number')) {
     throw new TypeError(`unexpected rate-limit script reply ${JSON.stringify(reply)}`);
   }
-  const [total, windowLeftMs, wasBlocked, blockLeftMs] = reply as number[];
-  return {
-    total: total!,
-    windowLeftMs: windowLeftMs!,
-    wasBlocked: wasBlocked === 1,
-    blockLeftMs: blockLeftMs!,
-  };
+  // Four numbers, checked above.
+  const [total = 0, windowLeftMs = 0, wasBlocked = 0, blockLeftMs = 0] = reply;
+  return { total, windowLeftMs, wasBlocked: wasBlocked === 1, blockLeftMs };
 }
 
 /** Hands each waiter, in arrival order, the outcome its own increment would have had. */
