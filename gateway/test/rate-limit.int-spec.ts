@@ -67,6 +67,26 @@ describe('rate limits across gateway instances', () => {
     expect(products.calls.length - before).toBe(5);
   });
 
+  it('admits exactly the limit of a concurrent flood spread over both instances', async () => {
+    // Concurrent requests of one client share counting calls (WindowCounter): still to the request.
+    const [a, b] = await pair({
+      RATE_LIMIT_ADDRESS_LIMIT: '25',
+      RATE_LIMIT_ADDRESS_TTL_MS: '60000',
+    });
+    const before = products.calls.length;
+    const statuses = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        fetch(`${(i % 2 === 0 ? a : b).url}/api/products?flood=${i}`).then(async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(25);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(55);
+    expect(products.calls.length - before).toBe(25);
+  });
+
   it('limits sign-in and sign-up attempts more strictly than other requests', async () => {
     const [a, b] = await pair({
       RATE_LIMIT_ADDRESS_LIMIT: '20',

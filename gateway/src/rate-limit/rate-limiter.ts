@@ -1,12 +1,11 @@
 import { AppError, ErrorCode, InjectConfig, ROOT_LOGGER } from '@commerce/nest-kit';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_REDIS } from '../redis/redis.module';
-import { CachedScriptThrottlerStorage } from './cached-script.storage';
+import { type HitOutcome, WindowCounter } from './window-counter';
 
 // One warning per outage of the counter store, not one per request.
 const STORE_WARNING_INTERVAL_MS = 30_000;
@@ -54,20 +53,21 @@ export function rateLimitPolicies(config: GatewayConfig): Record<RateLimitName, 
 }
 
 /**
- * Counts requests against the gateway's limits, exactly, in Redis: every request is one atomic
- * increment of its client's window through @nest-lab/throttler-storage-redis (its Lua script, sent
- * as EVALSHA), so every instance sharing RATE_LIMIT_PREFIX enforces one limit. The hooks call this
- * directly instead of going through @nestjs/throttler's guard: the guard re-resolves every option
- * of every throttler through Nest's reflector on each request, which was a visible share of the
- * gateway's CPU for a decision that is fixed at start. Semantics are the guard's: a fixed window
- * of `ttl` per key, blocked for `ttl` once over the limit; 429 TOO_MANY_REQUESTS with Retry-After.
+ * Counts requests against the gateway's limits, exactly, in Redis: every request is counted in its
+ * client's window by an atomic script before it is answered (WindowCounter; concurrent requests of
+ * one key share a call), so every instance sharing RATE_LIMIT_PREFIX enforces one limit. The hooks
+ * call this directly instead of going through @nestjs/throttler's guard: the guard re-resolves
+ * every option of every throttler through Nest's reflector on each request, which was a visible
+ * share of the gateway's CPU for a decision that is fixed at start. Semantics are the guard's: a
+ * fixed window of `ttl` per key, blocked for `ttl` once over the limit; 429 TOO_MANY_REQUESTS with
+ * Retry-After.
  * When Redis cannot count, requests pass (logged): an outage of the counter store must not take
  * the shop offline.
  */
 @Injectable()
 export class RateLimiter {
   readonly policies: Record<RateLimitName, RateLimitPolicy>;
-  private readonly storage: ThrottlerStorage;
+  private readonly counter: WindowCounter;
   private lastStoreWarning = 0;
 
   constructor(
@@ -76,7 +76,7 @@ export class RateLimiter {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.policies = rateLimitPolicies(config);
-    this.storage = new CachedScriptThrottlerStorage(redis);
+    this.counter = new WindowCounter(redis);
   }
 
   /** Counts one request of `tracker`; rejects with a 429 AppError (headers set) over the limit. */
@@ -86,21 +86,15 @@ export class RateLimiter {
       this.warnStoreFailure(new Error(`redis connection is ${this.redis.status}`));
       return;
     }
-    let record: Awaited<ReturnType<ThrottlerStorage['increment']>>;
+    let outcome: HitOutcome;
     try {
-      record = await this.storage.increment(
-        policy.keyPrefix + tracker,
-        policy.ttlMs,
-        policy.limit,
-        policy.ttlMs,
-        policy.name,
-      );
+      outcome = await this.counter.hit(policy.keyPrefix + tracker, policy);
     } catch (error) {
       this.warnStoreFailure(error);
       return;
     }
-    if (record.isBlocked) {
-      const retryAfter = String(Math.max(1, record.timeToBlockExpire));
+    if (outcome.blocked) {
+      const retryAfter = String(Math.max(1, outcome.retryAfterSeconds));
       void reply.header(policy.retryAfterHeader, retryAfter).header('retry-after', retryAfter);
       throw new AppError({
         status: 429,
@@ -110,8 +104,8 @@ export class RateLimiter {
     }
     void reply
       .header(policy.headers.limit, policy.limitValue)
-      .header(policy.headers.remaining, String(Math.max(0, policy.limit - record.totalHits)))
-      .header(policy.headers.reset, String(record.timeToExpire));
+      .header(policy.headers.remaining, String(Math.max(0, policy.limit - outcome.totalHits)))
+      .header(policy.headers.reset, String(outcome.resetSeconds));
   }
 
   private warnStoreFailure(error: unknown): void {
