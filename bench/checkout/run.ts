@@ -2,13 +2,16 @@
  * Checkout throughput and latency through the gateway, next to a bare workflow on the same dev
  * server in the same run.
  *
- *   npx tsx bench/checkout/run.ts [--customers 16] [--duration 30] [--warmup 5] [--poll 100]
+ *   npx tsx bench/checkout/run.ts [--customers 16] [--duration 30] [--warmup 5]
+ *                                 [--follow wait|poll] [--poll 100]
  *
  * Checkout: the whole stack as separate processes (services, gateway, BullMQ workers, Temporal
  * workers split by role, payment provider in test mode). Each of `customers` concurrent customers
- * loops: add one item to the cart, POST /checkout, poll GET /orders/:id every `poll` ms until the order
- * is terminal. Latency is submit-to-terminal as the customer sees it (so it includes up to one poll
- * interval). Baseline: as many clients executing a workflow of the same sequence of no-op
+ * loops: add one item to the cart, POST /checkout, then follow GET /orders/:id until the order is
+ * terminal: by long poll (`?waitWhile=<last status seen>`, one request per status move), or with
+ * `--follow poll` every `poll` ms. Latency is submit-to-terminal as the customer sees it (polling:
+ * including up to one poll interval). The CPU time of every process in the measured window is
+ * printed per completed checkout (cpu.ts). Baseline: as many clients executing a workflow of the same sequence of no-op
  * activities (local where the checkout's are), with one in-process worker, against the same server.
  */
 import { randomUUID } from 'node:crypto';
@@ -23,7 +26,12 @@ import {
   type Shopper,
   type Tokens,
 } from '@commerce/e2e';
-import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '@commerce/testing';
+import {
+  connectTestTemporal,
+  quietTemporalRuntime,
+  testEndpoints,
+  uniqueName,
+} from '@commerce/testing';
 import { startInfra, stopRegistered } from '@commerce/tools';
 import { Worker } from '@temporalio/worker';
 import {
@@ -32,7 +40,8 @@ import {
   CHECKOUT_STEPS,
   type bareWorkflow,
 } from './bare.workflow';
-import { round, writeReport, type Figure, type ReportInput } from '../report';
+import { checkoutClassifier, measureCpu, type CpuRow } from './cpu';
+import { round, writeReport, type Figure, type ReportInput, type Table } from '../report';
 import { TARGETS } from '../targets';
 
 const { values: args } = parseArgs({
@@ -41,6 +50,9 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '5' },
     poll: { type: 'string', default: '100' },
+    // How customers follow their order: `wait` (GET /orders/:id?waitWhile=, a long poll) or
+    // `poll` (GET every --poll ms, as clients without long polling do).
+    follow: { type: 'string', default: 'wait' },
     json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
   },
 });
@@ -48,10 +60,14 @@ const customers = Number(args.customers);
 const duration = Number(args.duration);
 const warmup = Number(args.warmup);
 const pollMs = Number(args.poll);
+if (args.follow !== 'wait' && args.follow !== 'poll') throw new Error('--follow is wait or poll');
+const longPoll = args.follow === 'wait';
 const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 interface Measured {
   target: string;
+  /** Requests the customers sent through the gateway, by kind (checkout path only). */
+  requests?: { cart: number; checkout: number; polls: number };
   completed: number;
   failed: number;
   rate: number;
@@ -88,6 +104,7 @@ async function loadCheckout(
 ): Promise<Measured> {
   const latencies: number[] = [];
   let failed = 0;
+  const requests = { cart: 0, checkout: 0, polls: 0 };
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(
     shoppers.map(async (shopper) => {
@@ -96,15 +113,21 @@ async function loadCheckout(
           token: shopper.token,
           body: { productId, quantity: 1 },
         });
+        requests.cart++;
         if (added.status !== 201) throw new Error(`cart: ${added.status}`);
         const started = performance.now();
         const res = await checkout(call, shopper, randomUUID());
+        requests.checkout++;
         if (res.status !== 202) throw new Error(`checkout: ${res.status}`);
+        let seen = res.body.status;
         for (;;) {
-          await sleep(pollMs);
-          const order = await call<{ status: string }>('GET', `/orders/${res.body.orderId}`, {
-            token: shopper.token,
-          });
+          // A long poll (waitWhile) answers when the status moves; plain polling sleeps between.
+          if (!longPoll) await sleep(pollMs);
+          const path = `/orders/${res.body.orderId}${longPoll ? `?waitWhile=${seen}` : ''}`;
+          const order = await call<{ status: string }>('GET', path, { token: shopper.token });
+          requests.polls++;
+          if (order.status !== 200) throw new Error(`order: ${order.status}`);
+          seen = order.body.status;
           if (TERMINAL.has(order.body.status)) {
             if (order.body.status === 'COMPLETED') latencies.push(performance.now() - started);
             else failed++;
@@ -114,7 +137,7 @@ async function loadCheckout(
       }
     }),
   );
-  return summarise('checkout through the gateway', latencies, failed, seconds);
+  return { ...summarise('checkout through the gateway', latencies, failed, seconds), requests };
 }
 
 async function loadBare(): Promise<Measured> {
@@ -183,10 +206,20 @@ async function main(): Promise<void> {
     );
 
     await loadCheckout(call, shoppers, product.id, warmup);
+    const cpuDone = measureCpu(
+      checkoutClassifier({
+        apps: Object.fromEntries(Object.entries(stack.apps).map(([name, app]) => [name, app.pid])),
+        benchPid: process.pid,
+        databases: Object.values(stack.databases).map((url) => new URL(url).pathname.slice(1)),
+        temporalPort: Number(testEndpoints.temporalAddress.split(':').pop()),
+      }),
+    );
     const checkoutResult = await loadCheckout(call, shoppers, product.id, duration);
+    const cpu = cpuDone();
     const bare = await loadBare();
     report(checkoutResult, bare);
-    writeReport(args.json, jsonReport(checkoutResult, bare));
+    const cpuTable = cpuReport(cpu, checkoutResult);
+    writeReport(args.json, jsonReport(checkoutResult, bare, cpuTable));
   } finally {
     await stack.stop();
     await stopRegistered(infra.started);
@@ -197,7 +230,7 @@ function report(checkoutResult: Measured, bare: Measured): void {
   const ms = (v: number) => v.toFixed(0);
   console.log(
     `\ncheckout benchmark: ${customers} concurrent customers, ${duration}s per run (after ${warmup}s ` +
-      `warm-up), orders polled every ${pollMs} ms, ${new Date().toISOString()}`,
+      `warm-up), ${longPoll ? 'orders followed by long poll (waitWhile)' : `orders polled every ${pollMs} ms`}, ${new Date().toISOString()}`,
   );
   console.log('| path | completed | not completed | per s | p50 ms | p95 ms | p99 ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
@@ -221,8 +254,51 @@ function report(checkoutResult: Measured, bare: Measured): void {
   );
 }
 
+/**
+ * CPU seconds per completed checkout of every process on the checkout path during the measured
+ * window (bench/checkout/cpu.ts), and what the customers sent per checkout. Printed, and recorded
+ * as a table of the run's report.
+ */
+function cpuReport(cpu: { rows: CpuRow[]; machine: number }, result: Measured): Table {
+  const per = (seconds: number) =>
+    result.completed > 0 ? (seconds * 1000) / result.completed : NaN;
+  const total = cpu.rows.reduce((sum, row) => sum + row.seconds, 0);
+  const rows: Table['rows'] = cpu.rows.map((row) => [
+    row.label,
+    row.processes,
+    round(row.seconds, 1),
+    round(per(row.seconds), 1),
+    `${((row.seconds / total) * 100).toFixed(0)}%`,
+  ]);
+  rows.push(['all of the above', '', round(total, 1), round(per(total), 1), '100%']);
+  rows.push([
+    "whole machine (everyone's processes)",
+    '',
+    round(cpu.machine, 1),
+    round(per(cpu.machine), 1),
+    '',
+  ]);
+  const table: Table = {
+    title: 'CPU per completed checkout during the measured window',
+    columns: ['process', 'processes', 'CPU s', 'CPU ms per checkout', 'share'],
+    rows,
+  };
+  console.log(`\n${table.title} (${result.completed} completed)`);
+  console.log(`| ${table.columns.join(' | ')} |`);
+  console.log(`| ${table.columns.map(() => '---').join(' | ')} |`);
+  for (const row of rows) console.log(`| ${row.map((cell) => cell ?? '').join(' | ')} |`);
+  const r = result.requests;
+  if (r && result.completed > 0) {
+    const each = (n: number) => (n / result.completed).toFixed(1);
+    console.log(
+      `requests per completed checkout through the gateway: cart ${each(r.cart)}, checkout ${each(r.checkout)}, order polls ${each(r.polls)}`,
+    );
+  }
+  return table;
+}
+
 /** The figures for `--json`: both paths' rate and latency, ratios, the issue's targets. */
-function jsonReport(checkoutResult: Measured, bare: Measured): ReportInput {
+function jsonReport(checkoutResult: Measured, bare: Measured, cpuTable?: Table): ReportInput {
   const figures: Record<string, Figure> = {};
   const paths = [
     { key: 'checkout', series: 'checkout through the gateway', m: checkoutResult },
@@ -256,7 +332,7 @@ function jsonReport(checkoutResult: Measured, bare: Measured): ReportInput {
   return {
     bench: 'checkout',
     title: 'Checkout',
-    options: { customers, duration, warmup, poll: pollMs },
+    options: { customers, duration, warmup, ...(longPoll ? { follow: 'wait' } : { poll: pollMs }) },
     figures,
     tables: [
       {
@@ -282,6 +358,7 @@ function jsonReport(checkoutResult: Measured, bare: Measured): ReportInput {
           ],
         ],
       },
+      ...(cpuTable ? [cpuTable] : []),
     ],
     chart: {
       title: `Checkout: ${customers} customers through the gateway, next to a bare workflow of ${CHECKOUT_ACTIVITY_COUNT} no-op activities`,
