@@ -60,6 +60,14 @@ function snapshot(classify: Classifier): Map<number, Sample> {
   return samples;
 }
 
+export interface CpuMeasurement {
+  /** Per group, most CPU first. */
+  rows: CpuRow[];
+  /** Busy CPU seconds of the whole machine, everyone's processes. */
+  machine: number;
+  wallSeconds: number;
+}
+
 /** Busy CPU ticks of the whole machine (every process, ours or not), from /proc/stat. */
 function machineTicks(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
@@ -72,12 +80,14 @@ function machineTicks(): number {
  * first, plus the whole machine's busy seconds (to see how much went to other people's work).
  * A process that exits inside the window loses its share; one that starts inside it counts fully.
  */
-export function measureCpu(classify: Classifier): () => { rows: CpuRow[]; machine: number } {
+export function measureCpu(classify: Classifier): () => CpuMeasurement {
   const before = snapshot(classify);
   const machineBefore = machineTicks();
+  const started = performance.now();
   return () => {
     const after = snapshot(classify);
     const machine = (machineTicks() - machineBefore) / TICKS_PER_SECOND;
+    const wallSeconds = (performance.now() - started) / 1000;
     const groups = new Map<string, CpuRow>();
     for (const [pid, { label, ticks }] of after) {
       const spent = ticks - (before.get(pid)?.ticks ?? 0);
@@ -86,7 +96,11 @@ export function measureCpu(classify: Classifier): () => { rows: CpuRow[]; machin
       row.processes += 1;
       groups.set(label, row);
     }
-    return { rows: [...groups.values()].sort((a, b) => b.seconds - a.seconds), machine };
+    return {
+      rows: [...groups.values()].sort((a, b) => b.seconds - a.seconds),
+      machine,
+      wallSeconds,
+    };
   };
 }
 

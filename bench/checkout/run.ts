@@ -40,7 +40,7 @@ import {
   CHECKOUT_STEPS,
   type bareWorkflow,
 } from './bare.workflow';
-import { checkoutClassifier, measureCpu, type CpuRow } from './cpu';
+import { checkoutClassifier, measureCpu, type CpuMeasurement } from './cpu';
 import { round, writeReport, type Figure, type ReportInput, type Table } from '../report';
 import { TARGETS } from '../targets';
 
@@ -53,6 +53,8 @@ const { values: args } = parseArgs({
     // How customers follow their order: `wait` (GET /orders/:id?waitWhile=, a long poll) or
     // `poll` (GET every --poll ms, as clients without long polling do).
     follow: { type: 'string', default: 'wait' },
+    // Writes a V8 CPU profile of every app process, of about the measured window, into <dir>.
+    profile: { type: 'string' },
     json: { type: 'string' }, // writes the run's report (bench/report.ts) for npm run bench
   },
 });
@@ -63,11 +65,13 @@ const pollMs = Number(args.poll);
 if (args.follow !== 'wait' && args.follow !== 'poll') throw new Error('--follow is wait or poll');
 const longPoll = args.follow === 'wait';
 const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+/** How long the stack's CPU use at rest is measured, before the load. */
+const IDLE_SECONDS = 10;
 
 interface Measured {
   target: string;
   /** Requests the customers sent through the gateway, by kind (checkout path only). */
-  requests?: { cart: number; checkout: number; polls: number };
+  requests?: { cart: number; checkout: number; polls: number; failedReads: number };
   completed: number;
   failed: number;
   rate: number;
@@ -104,7 +108,7 @@ async function loadCheckout(
 ): Promise<Measured> {
   const latencies: number[] = [];
   let failed = 0;
-  const requests = { cart: 0, checkout: 0, polls: 0 };
+  const requests = { cart: 0, checkout: 0, polls: 0, failedReads: 0 };
   const deadline = performance.now() + seconds * 1000;
   await Promise.all(
     shoppers.map(async (shopper) => {
@@ -126,7 +130,12 @@ async function loadCheckout(
           const path = `/orders/${res.body.orderId}${longPoll ? `?waitWhile=${seen}` : ''}`;
           const order = await call<{ status: string }>('GET', path, { token: shopper.token });
           requests.polls++;
-          if (order.status !== 200) throw new Error(`order: ${order.status}`);
+          if (order.status !== 200) {
+            // As a client would: count it, pause, ask again (a 504 under load is not the end).
+            requests.failedReads++;
+            if (longPoll) await sleep(pollMs);
+            continue;
+          }
           seen = order.body.status;
           if (TERMINAL.has(order.body.status)) {
             if (order.body.status === 'COMPLETED') latencies.push(performance.now() - started);
@@ -140,7 +149,10 @@ async function loadCheckout(
   return { ...summarise('checkout through the gateway', latencies, failed, seconds), requests };
 }
 
-async function loadBare(): Promise<Measured> {
+/** The bare workflow; `cpu` measures its window the way the checkout's is (cpu.ts). */
+async function loadBare(
+  cpu: () => () => CpuMeasurement,
+): Promise<Measured & { cpu: CpuMeasurement }> {
   quietTemporalRuntime();
   const env = await connectTestTemporal();
   const taskQueue = uniqueName('bench-bare');
@@ -181,7 +193,9 @@ async function loadBare(): Promise<Measured> {
   try {
     return await worker.runUntil(async () => {
       await run(warmup);
-      return run(duration);
+      const done = cpu();
+      const measured = await run(duration);
+      return { ...measured, cpu: done() };
     });
   } finally {
     await env.teardown();
@@ -190,10 +204,26 @@ async function loadBare(): Promise<Measured> {
 
 async function main(): Promise<void> {
   const infra = await startInfra();
+  // The apps start in about 20 s; the idle window and the warm-up follow, then the measured one.
+  const profiled = (app: string): Record<string, string> =>
+    args.profile
+      ? {
+          NODE_OPTIONS: `-r ${require.resolve('./cpu-profile.cjs')}`,
+          CPU_PROFILE_START_MS: String((20 + IDLE_SECONDS + warmup) * 1000),
+          CPU_PROFILE_MS: String(duration * 1000),
+          CPU_PROFILE_FILE: `${args.profile}/${app}.cpuprofile`,
+        }
+      : {};
+  const apps = ['auth', 'products', 'orders', 'payments', 'notifications', 'workers', 'analytics'];
   const stack = await startCheckoutStack({
     env: {
+      ...Object.fromEntries(apps.map((app) => [app, profiled(app)])),
+      gateway: profiled('gateway'),
       // Production-like logging and limits; the stack's own defaults otherwise.
       temporal: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      checkoutWorker: profiled('checkoutWorker'),
+      paymentsWorker: profiled('paymentsWorker'),
+      domainWorker: profiled('domainWorker'),
     },
   });
   try {
@@ -206,19 +236,22 @@ async function main(): Promise<void> {
     );
 
     await loadCheckout(call, shoppers, product.id, warmup);
-    const cpuDone = measureCpu(
-      checkoutClassifier({
-        apps: Object.fromEntries(Object.entries(stack.apps).map(([name, app]) => [name, app.pid])),
-        benchPid: process.pid,
-        databases: Object.values(stack.databases).map((url) => new URL(url).pathname.slice(1)),
-        temporalPort: Number(testEndpoints.temporalAddress.split(':').pop()),
-      }),
-    );
+    const classify = checkoutClassifier({
+      apps: Object.fromEntries(Object.entries(stack.apps).map(([name, app]) => [name, app.pid])),
+      benchPid: process.pid,
+      databases: Object.values(stack.databases).map((url) => new URL(url).pathname.slice(1)),
+      temporalPort: Number(testEndpoints.temporalAddress.split(':').pop()),
+    });
+    // The stack at rest first: what it spends per second with nobody shopping.
+    const idleDone = measureCpu(classify);
+    await sleep(IDLE_SECONDS * 1000);
+    const idle = idleDone();
+    const cpuDone = measureCpu(classify);
     const checkoutResult = await loadCheckout(call, shoppers, product.id, duration);
     const cpu = cpuDone();
-    const bare = await loadBare();
+    const bare = await loadBare(() => measureCpu(classify));
     report(checkoutResult, bare);
-    const cpuTable = cpuReport(cpu, checkoutResult);
+    const cpuTable = cpuReport(cpu, checkoutResult, idle, bare);
     writeReport(args.json, jsonReport(checkoutResult, bare, cpuTable));
   } finally {
     await stack.stop();
@@ -259,31 +292,61 @@ function report(checkoutResult: Measured, bare: Measured): void {
  * window (bench/checkout/cpu.ts), and what the customers sent per checkout. Printed, and recorded
  * as a table of the run's report.
  */
-function cpuReport(cpu: { rows: CpuRow[]; machine: number }, result: Measured): Table {
-  const per = (seconds: number) =>
-    result.completed > 0 ? (seconds * 1000) / result.completed : NaN;
-  const total = cpu.rows.reduce((sum, row) => sum + row.seconds, 0);
+function cpuReport(
+  cpu: CpuMeasurement,
+  result: Measured,
+  idle: CpuMeasurement,
+  bare: Measured & { cpu: CpuMeasurement },
+): Table {
+  const per = (seconds: number, completed = result.completed) =>
+    completed > 0 ? round((seconds * 1000) / completed, 1) : null;
+  const idleOf = new Map(idle.rows.map((row) => [row.label, row.seconds / idle.wallSeconds]));
+  const bareOf = new Map(bare.cpu.rows.map((row) => [row.label, row.seconds]));
+  const sum = (rows: CpuMeasurement['rows']) => rows.reduce((total, row) => total + row.seconds, 0);
+  const total = sum(cpu.rows);
   const rows: Table['rows'] = cpu.rows.map((row) => [
     row.label,
     row.processes,
     round(row.seconds, 1),
-    round(per(row.seconds), 1),
+    per(row.seconds),
     `${((row.seconds / total) * 100).toFixed(0)}%`,
+    round((idleOf.get(row.label) ?? 0) * 1000, 0),
+    bareOf.has(row.label) ? per(bareOf.get(row.label) ?? 0, bare.completed) : '',
   ]);
-  rows.push(['all of the above', '', round(total, 1), round(per(total), 1), '100%']);
+  rows.push([
+    'all of the above',
+    '',
+    round(total, 1),
+    per(total),
+    '100%',
+    round((sum(idle.rows) / idle.wallSeconds) * 1000, 0),
+    per(sum(bare.cpu.rows), bare.completed),
+  ]);
   rows.push([
     "whole machine (everyone's processes)",
     '',
     round(cpu.machine, 1),
-    round(per(cpu.machine), 1),
+    per(cpu.machine),
     '',
+    round((idle.machine / idle.wallSeconds) * 1000, 0),
+    per(bare.cpu.machine, bare.completed),
   ]);
   const table: Table = {
-    title: 'CPU per completed checkout during the measured window',
-    columns: ['process', 'processes', 'CPU s', 'CPU ms per checkout', 'share'],
+    title: 'CPU per completed checkout in the measured window; at rest; per bare workflow',
+    columns: [
+      'process',
+      'processes',
+      'CPU s',
+      'CPU ms per checkout',
+      'share',
+      'at rest, CPU ms per s',
+      'CPU ms per bare workflow',
+    ],
     rows,
   };
-  console.log(`\n${table.title} (${result.completed} completed)`);
+  console.log(
+    `\n${table.title} (${result.completed} checkouts in ${cpu.wallSeconds.toFixed(0)} s; ${bare.completed} bare workflows)`,
+  );
   console.log(`| ${table.columns.join(' | ')} |`);
   console.log(`| ${table.columns.map(() => '---').join(' | ')} |`);
   for (const row of rows) console.log(`| ${row.map((cell) => cell ?? '').join(' | ')} |`);
@@ -291,7 +354,7 @@ function cpuReport(cpu: { rows: CpuRow[]; machine: number }, result: Measured): 
   if (r && result.completed > 0) {
     const each = (n: number) => (n / result.completed).toFixed(1);
     console.log(
-      `requests per completed checkout through the gateway: cart ${each(r.cart)}, checkout ${each(r.checkout)}, order polls ${each(r.polls)}`,
+      `requests per completed checkout through the gateway: cart ${each(r.cart)}, checkout ${each(r.checkout)}, order reads ${each(r.polls)} (${r.failedReads} reads in all answered other than 200)`,
     );
   }
   return table;

@@ -146,7 +146,7 @@ export class OrderWaitQueryDto {
     enum: ORDER_STATUSES,
     description:
       'The status the client last saw. While the stored status is still this one, the answer ' +
-      'waits for it to move, up to a few seconds (ORDER_WAIT_MAX_MS, 4 s by default), then ' +
+      'waits for it to move, up to a few seconds (ORDER_WAIT_MAX_MS, 2 s by default), then ' +
       'returns the order as it is: compare its status and ask again. Lets a client follow a ' +
       'checkout with one request per move instead of polling.',
   })
