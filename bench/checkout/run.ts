@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   apiClient,
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
   const profiled = (app: string): Record<string, string> =>
     args.profile
       ? {
-          NODE_OPTIONS: `-r ${require.resolve('./cpu-profile.cjs')}`,
+          NODE_OPTIONS: `--import ${pathToFileURL(require.resolve('./cpu-profile.mjs')).href}`,
           CPU_PROFILE_START_MS: String((20 + IDLE_SECONDS + warmup) * 1000),
           CPU_PROFILE_MS: String(duration * 1000),
           CPU_PROFILE_FILE: `${args.profile}/${app}.cpuprofile`,

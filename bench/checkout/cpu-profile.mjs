@@ -1,10 +1,10 @@
 /**
- * Preloaded into an app process by `bench/checkout/run.ts --profile <dir>` (node -r, through
- * NODE_OPTIONS, which refuses --cpu-prof itself): a V8 CPU profile of the measured window only,
+ * Preloaded into an app process by `bench/checkout/run.ts --profile <dir>` (node --import,
+ * through NODE_OPTIONS, which refuses --cpu-prof itself): a V8 CPU profile of the measured window only,
  * from CPU_PROFILE_START_MS after start for CPU_PROFILE_MS, written to CPU_PROFILE_FILE.
  */
-const { Session } = require('node:inspector');
-const { writeFileSync } = require('node:fs');
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 
 const session = new Session();
 session.connect();
