@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import {
   apiClient,
   checkout,
+  type CheckoutStack,
   registerShopper,
   startCheckoutStack,
   stockedProduct,
@@ -216,18 +217,21 @@ async function main(): Promise<void> {
         }
       : {};
   const apps = ['auth', 'products', 'orders', 'payments', 'notifications', 'workers', 'analytics'];
-  const stack = await startCheckoutStack({
-    env: {
-      ...Object.fromEntries(apps.map((app) => [app, profiled(app)])),
-      gateway: profiled('gateway'),
-      // Production-like logging and limits; the stack's own defaults otherwise.
-      temporal: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-      checkoutWorker: profiled('checkoutWorker'),
-      paymentsWorker: profiled('paymentsWorker'),
-      domainWorker: profiled('domainWorker'),
-    },
-  });
+  // Inside the try: a stack that fails to start (a busy machine) must not leave the servers this
+  // run started behind.
+  let stack: CheckoutStack | undefined;
   try {
+    stack = await startCheckoutStack({
+      env: {
+        ...Object.fromEntries(apps.map((app) => [app, profiled(app)])),
+        gateway: profiled('gateway'),
+        // Production-like logging and limits; the stack's own defaults otherwise.
+        temporal: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+        checkoutWorker: profiled('checkoutWorker'),
+        paymentsWorker: profiled('paymentsWorker'),
+        domainWorker: profiled('domainWorker'),
+      },
+    });
     const call = apiClient(stack.api);
     const admin = (await call<Tokens>('POST', '/auth/login', { body: stack.superAdmin })).body
       .accessToken;
@@ -255,7 +259,7 @@ async function main(): Promise<void> {
     const cpuTable = cpuReport(cpu, checkoutResult, idle, bare);
     writeReport(args.json, jsonReport(checkoutResult, bare, cpuTable));
   } finally {
-    await stack.stop();
+    await stack?.stop();
     await stopRegistered(infra.started);
   }
 }
