@@ -298,6 +298,57 @@ describe('checkout end to end', () => {
 
   // Issue 13: an admin approving right after the checkout, retrying until the first 2xx, had 5 of
   // 12 accepted approvals dropped. Now a 2xx means the workflow holds the decision.
+  // After the analytics test, which counts the checkouts before it.
+  it('lets a customer follow the checkout by long poll (waitWhile), one answer per status move', async () => {
+    const shopper = await registerShopper(call);
+    const stranger = await registerShopper(call);
+    const product = await stockedProduct(call, admin, { price: 500, onHand: 5 });
+    await call('POST', '/cart/items', {
+      token: shopper.token,
+      body: { productId: product.id, quantity: 1 },
+    });
+    const res = await checkout(call, shopper, randomUUID());
+    expect(res.status).toBe(202);
+    const orderId = res.body.orderId;
+
+    // Someone else's order is NOT_FOUND at once, waiting or not.
+    const foreign = await call('GET', `/orders/${orderId}?waitWhile=PENDING`, {
+      token: stranger.token,
+    });
+    expect(foreign.status).toBe(404);
+
+    const order = ['PENDING', 'RESERVING', 'CHARGING', 'CONFIRMING', 'COMPLETED'];
+    const seen: string[] = [];
+    let last = res.body.status;
+    while (!['COMPLETED', 'FAILED', 'CANCELLED'].includes(last)) {
+      const next = await call<{ status: string }>('GET', `/orders/${orderId}?waitWhile=${last}`, {
+        token: shopper.token,
+      });
+      expect(next.status).toBe(200);
+      // The stored status only moves forward: an answer is the same status (the wait ran out) or
+      // a later one.
+      expect(order.indexOf(next.body.status)).toBeGreaterThanOrEqual(order.indexOf(last));
+      if (next.body.status !== last) seen.push(next.body.status);
+      last = next.body.status;
+    }
+    expect(last).toBe('COMPLETED');
+    expect(seen.at(-1)).toBe('COMPLETED');
+
+    // Not in that status (any more): the order as it is, without waiting for anything.
+    const done = await call<{ status: string }>('GET', `/orders/${orderId}?waitWhile=PENDING`, {
+      token: shopper.token,
+    });
+    expect(done.body.status).toBe('COMPLETED');
+    const bad = await call<{ code: string; message: string }>(
+      'GET',
+      `/orders/${orderId}?waitWhile=SHIPPED`,
+      { token: shopper.token },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('VALIDATION_FAILED');
+    expect(bad.body.message).toContain('waitWhile');
+  });
+
   it('applies every REST approval an admin got a 2xx for, even one sent before review began', async () => {
     const product = await stockedProduct(call, admin, { price: 60_000, onHand: 6 });
     const placed: string[] = [];

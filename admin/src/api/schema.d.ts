@@ -618,7 +618,7 @@ export interface paths {
         };
         /**
          * One order with its items, totals and timeline (owner, ADMIN or SUPER_ADMIN)
-         * @description While its checkout runs, `checkout` shows the workflow’s live step and timeline.
+         * @description While its checkout runs, `checkout` shows the workflow’s live step and timeline. With `waitWhile`, a long poll: the answer waits (a few seconds at most) until the stored status is no longer that one.
          */
         get: operations["OrdersController_get"];
         put?: never;
@@ -3738,7 +3738,10 @@ export interface operations {
     };
     OrdersController_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The status the client last saw. While the stored status is still this one, the answer waits for it to move, up to a few seconds (ORDER_WAIT_MAX_MS, 2 s by default), then returns the order as it is: compare its status and ask again. Lets a client follow a checkout with one request per move instead of polling. */
+                waitWhile?: "PENDING" | "RESERVING" | "AWAITING_APPROVAL" | "CHARGING" | "CONFIRMING" | "COMPLETED" | "CANCELLED" | "FAILED";
+            };
             header?: never;
             path: {
                 id: string;

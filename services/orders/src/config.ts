@@ -52,6 +52,15 @@ export const ordersEnvSchema = baseConfigSchema.extend({
    * moved (one query per order per period, however often clients poll); 0 asks on every request.
    */
   CHECKOUT_LIVE_STATUS_TTL_MS: envInt({ min: 0, max: 60_000 }).default(1000),
+  /**
+   * Longest hold of `GET /orders/:id?waitWhile=<status>` before it answers with the unchanged
+   * order. The hold, the order read and the live-status query (TEMPORAL_QUERY_TIMEOUT_MS) must
+   * together stay below the gateway's upstream timeout (UPSTREAM_TIMEOUT_MS, 5 s), or the client
+   * gets a 504 instead of the order: measured under load, a 4 s hold did.
+   */
+  ORDER_WAIT_MAX_MS: envInt({ min: 100, max: 60_000 }).default(2000),
+  /** How often held requests re-read their orders, for moves stored by another instance. */
+  ORDER_WAIT_RECHECK_MS: envInt({ min: 50, max: 60_000 }).default(500),
   /** Orders whose total (minor units) is at or above this wait for an operator's approval. */
   CHECKOUT_REVIEW_THRESHOLD: envInt({ min: 0 }).default(100_000),
   /**

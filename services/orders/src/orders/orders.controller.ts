@@ -18,7 +18,9 @@ import {
   OrderIdParamDto,
   OrderPageDto,
   OrdersQueryDto,
+  OrderWaitQueryDto,
 } from './orders.dto';
+import { OrderChanges } from './order-changes';
 import { OrdersService } from './orders.service';
 
 export const notCancellable = (id: string, status: string) =>
@@ -38,6 +40,7 @@ export class OrdersController {
     private readonly orders: OrdersService,
     private readonly checkout: CheckoutClient,
     private readonly liveStatus: LiveCheckoutStatus,
+    private readonly changes: OrderChanges,
   ) {}
 
   @Get()
@@ -50,15 +53,27 @@ export class OrdersController {
   @Get(':id')
   @ApiOperation({
     summary: 'One order with its items, totals and timeline (owner, ADMIN or SUPER_ADMIN)',
-    description: 'While its checkout runs, `checkout` shows the workflow’s live step and timeline.',
+    description:
+      'While its checkout runs, `checkout` shows the workflow’s live step and timeline. With ' +
+      '`waitWhile`, a long poll: the answer waits (a few seconds at most) until the stored status ' +
+      'is no longer that one.',
   })
   @ApiOkResponse({ type: OrderDto })
   @ApiNotFoundResponse({
     type: ErrorResponseDto,
     description: "Unknown, or another customer's (NOT_FOUND either way)",
   })
-  async get(@CurrentUser() user: AuthUser, @Param() params: OrderIdParamDto): Promise<OrderDto> {
-    const order = await this.orders.findForCaller(params.id, user);
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param() params: OrderIdParamDto,
+    @Query() query: OrderWaitQueryDto,
+  ): Promise<OrderDto> {
+    let order = await this.orders.findForCaller(params.id, user);
+    if (query.waitWhile !== undefined && order.status === query.waitWhile) {
+      // Owner checked above; wait for a move, then read the order again as it is now.
+      await this.changes.waitWhile(order.id, order.status);
+      order = await this.orders.findForCaller(order.id, user);
+    }
     if (isTerminalOrderStatus(order.status)) return order;
     const live = await this.liveStatus.of(order);
     if (!live) return order;

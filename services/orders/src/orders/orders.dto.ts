@@ -140,6 +140,21 @@ export class OrderIdParamDto {
   readonly id!: string;
 }
 
+/** `GET /orders/:id?waitWhile=`: a long poll for the next status move. */
+export class OrderWaitQueryDto {
+  @ApiPropertyOptional({
+    enum: ORDER_STATUSES,
+    description:
+      'The status the client last saw. While the stored status is still this one, the answer ' +
+      'waits for it to move, up to a few seconds (ORDER_WAIT_MAX_MS, 2 s by default), then ' +
+      'returns the order as it is: compare its status and ask again. Lets a client follow a ' +
+      'checkout with one request per move instead of polling.',
+  })
+  @IsOptional()
+  @IsIn(ORDER_STATUSES, { message: `waitWhile must be one of: ${ORDER_STATUSES.join(', ')}` })
+  readonly waitWhile?: OrderStatus;
+}
+
 /** `GET /orders?page=&limit=`: own orders, newest first. */
 export class OrdersQueryDto extends PageQueryDto {}
 

@@ -11,6 +11,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { lockCart, readCartLines } from '../cart/cart.service';
 import { ProductsClient, productUnavailable } from '../products/products.client';
+import { OrderChanges } from './order-changes';
 import { decideTransition, describeIllegal } from './order-status';
 import { lineTotal, orderTotal } from './totals';
 
@@ -83,7 +84,10 @@ export class OrdersService {
     private readonly dataSource: DataSource,
     private readonly products: ProductsClient,
     private readonly metrics: MetricsService,
-  ) {}
+    private readonly changes: OrderChanges,
+  ) {
+    changes.readStatusesWith((ids) => this.statuses(ids));
+  }
 
   /**
    * Turns the customer's cart into a PENDING order in one transaction: items, names, SKUs and
@@ -347,6 +351,7 @@ export class OrdersService {
       `order.transition.${to.toLowerCase()}`,
       changed ? 'applied' : 'noop',
     );
+    if (changed) this.changes.changed(id);
     return { order: (await this.load(id))!, changed };
   }
 
