@@ -117,10 +117,12 @@ describe('checkout end to end', () => {
       expect.objectContaining({ template: 'order-confirmed' }),
     ]);
 
-    // Operators find it in Temporal by customer, with its final status.
-    const description = await temporal.client.workflow
-      .getHandle(checkoutWorkflowId(order.id))
-      .describe();
+    // Operators find it in Temporal by customer, with its final status. The order reads
+    // COMPLETED from the workflow's own record of it, a step before the run closes (the customer's
+    // notification and the analytics event follow), so wait for the run to end first.
+    const run = temporal.client.workflow.getHandle(checkoutWorkflowId(order.id));
+    await run.result();
+    const description = await run.describe();
     expect(description.status.name).toBe('COMPLETED');
     expect(description.typedSearchAttributes.get(SearchAttribute.CustomerId)).toBe(shopper.id);
     expect(description.typedSearchAttributes.get(SearchAttribute.CheckoutStatus)).toBe('COMPLETED');
