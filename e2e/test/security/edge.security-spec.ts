@@ -1,5 +1,7 @@
 import { JWT_AUDIENCE, JWT_ISSUER } from '@commerce/contracts';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { testEndpoints } from '@commerce/testing';
+import Redis from 'ioredis';
 import { SignJWT } from 'jose';
 import {
   type AddressedCall,
@@ -148,6 +150,38 @@ describe('security: attacks on sign-in, tokens and the edge', () => {
     expect(first429).toBe(ADDRESS_LIMIT);
     // Another address is unaffected.
     expect((await stranger()('GET', '/auth/.well-known/jwks.json')).status).toBe(200);
+  });
+
+  it('admits exactly the limit of a concurrent flood, counting it in far fewer Redis calls', async () => {
+    // One address, 60 requests in flight at a time: the hits of one counter that arrive while its
+    // call is out share the next call (WindowCounter), yet every hit is counted before it passes.
+    const attacker = stranger();
+    const redis = new Redis(testEndpoints.redisUrl);
+    const scriptCalls = async (): Promise<number> => {
+      const stats = await redis.info('commandstats');
+      return [...stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    };
+    try {
+      const total = ADDRESS_LIMIT + 120;
+      const before = await scriptCalls();
+      const statuses: number[] = [];
+      for (let sent = 0; sent < total; sent += 60) {
+        const wave = Array.from({ length: Math.min(60, total - sent) }, () =>
+          attacker('GET', '/auth/.well-known/jwks.json'),
+        );
+        statuses.push(...(await Promise.all(wave)).map((res) => res.status));
+      }
+      const calls = (await scriptCalls()) - before;
+      expect(statuses.filter((s) => s === 200)).toHaveLength(ADDRESS_LIMIT);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(total - ADDRESS_LIMIT);
+      // One script call per request before the batching; other clients of this Redis only add.
+      expect(calls).toBeLessThan(total / 2);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('limits the board session route by address too', async () => {
