@@ -12,7 +12,8 @@
  * (their histories replay, temporal/test/histories), and the old branch is deleted once none is
  * left (docs/reliability.md). `patched(ANALYTICS_QUEUE)` moved the analytics step to its own task
  * queue the same way, and `patched(LOCAL_ORDER_RECORDS)` runs the happy path's records in the
- * orders service as local activities (see the constants).
+ * orders service as local activities (see the constants). Runs started now record one marker,
+ * `patched(CURRENT_STEPS)`, which stands for all of those (see it).
  *
  * Deterministic code only: no I/O, clocks or randomness except through the workflow APIs.
  */
@@ -97,6 +98,20 @@ export const LOCAL_ORDER_RECORDS = 'order-records-as-local-activities';
  * with the activity input they recorded (`rejected by <by>`, no actor).
  */
 export const OPERATOR_IDS = 'operator-ids-in-rejections';
+
+/**
+ * One marker for every change above (ANALYTICS_QUEUE, AUTHORISE_FIRST, LOCAL_ORDER_RECORDS,
+ * OPERATOR_IDS, the analytics step), and no second copy of the search attributes the run was
+ * started with. Each `patched` call that records a marker also makes the SDK upsert the
+ * TemporalChangeVersion search attribute, and every upsert is a visibility write in the server:
+ * a paid checkout recorded four markers and five upserts of that kind, about a tenth of the
+ * server's CPU per checkout (docs/benchmarks.md). Runs started with this marker take all of the
+ * patched branches without asking for them; runs started before it replay as they ran, since
+ * `patched(CURRENT_STEPS)` is false on replay of a history without the marker and the old calls
+ * are then made as before. Operators find runs of today's code with
+ * `TemporalChangeVersion = 'checkout-current-steps-2026-12'`.
+ */
+export const CURRENT_STEPS = 'checkout-current-steps-2026-12';
 
 /**
  * The checkout's activities: one proxy per domain, each on its own task queue so each domain's
@@ -222,10 +237,13 @@ const operatorOf = ({ by, byEmail }: { by: string; byEmail?: string }) => ({
 });
 
 export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutResult> {
+  // Decided once, at the start: true for every run started since CURRENT_STEPS, so the older
+  // patches below are only asked (in their old order) when replaying a run from before it.
+  const current = patched(CURRENT_STEPS);
   // Decided once, at the start (see ANALYTICS_QUEUE): the queue of the analytics step.
   const steps = checkoutSteps(
     taskQueuePrefixOf(workflowInfo().taskQueue),
-    patched(ANALYTICS_QUEUE),
+    current || patched(ANALYTICS_QUEUE),
   );
   const { inventory, payments, orders, settleInventory, settlePayments } = steps;
   const ctx = { orderId: input.orderId, requestId: input.requestId };
@@ -236,9 +254,9 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     timeline: [],
   };
   // Decided once, at the start: a run follows one order of steps from beginning to end.
-  const revised = patched(AUTHORISE_FIRST);
+  const revised = current || patched(AUTHORISE_FIRST);
   // Decided once, at the start (see LOCAL_ORDER_RECORDS): where the happy path's records run.
-  const records = patched(LOCAL_ORDER_RECORDS) ? steps.localOrders : orders;
+  const records = current || patched(LOCAL_ORDER_RECORDS) ? steps.localOrders : orders;
   const needsReview = input.total >= input.reviewThreshold;
 
   let cancelRequest: { reason: string; by?: string } | undefined;
@@ -361,12 +379,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     paymentSignal = signal;
   });
 
-  upsertSearchAttributes([
-    { key: SearchAttribute.OrderId, value: input.orderId },
-    { key: SearchAttribute.CustomerId, value: input.customerId },
-    { key: SearchAttribute.OrderTotal, value: input.total },
-    { key: SearchAttribute.CheckoutStatus, value: state.status },
-  ]);
+  upsertStartAttributes(input, state.status, current);
   record('created');
 
   // Compensations, pushed as each step's effect may exist, run newest first.
@@ -408,7 +421,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     throwIfCancelled();
     if (!decided || !decision) throw new CheckoutFailed('review timed out: rejected');
     if (!decision.approved) {
-      if (!patched(OPERATOR_IDS)) {
+      if (!current && !patched(OPERATOR_IDS)) {
         throw new CheckoutFailed(`rejected by ${decision.by}: ${decision.reason}`);
       }
       throw new CheckoutFailed(
@@ -563,6 +576,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
       await recordOutcomeBestEffort(
         steps,
         input,
+        current,
         outcome.kind === 'cancelled' ? 'order.cancelled' : 'order.failed',
         state,
         outcome.reason,
@@ -601,7 +615,7 @@ export async function checkoutWorkflow(input: CheckoutInput): Promise<CheckoutRe
     }
     record('notifyCustomer');
     await notifyBestEffort(steps, input, NotificationTemplate.ORDER_CONFIRMED, undefined, state);
-    await recordOutcomeBestEffort(steps, input, 'order.completed', state);
+    await recordOutcomeBestEffort(steps, input, current, 'order.completed', state);
   });
   finished = true;
   record('done');
@@ -648,6 +662,28 @@ async function keepReservation(
     // The run was cancelled by an operator: the compensation path stops renewing anyway.
     if (!isCancellation(error)) throw error;
   }
+}
+
+/**
+ * The search attributes the Web UI filters checkouts by, as the run starts. The orders service
+ * starts each run with them; a run started another way (the `temporal` CLI, a test) gets them
+ * here. Before CURRENT_STEPS every run upserted all four again, a visibility write that changed
+ * nothing; runs started since upsert only what their start did not set to the same value.
+ */
+function upsertStartAttributes(input: CheckoutInput, status: OrderStatus, current: boolean): void {
+  const wanted = [
+    { key: SearchAttribute.OrderId, value: input.orderId },
+    { key: SearchAttribute.CustomerId, value: input.customerId },
+    { key: SearchAttribute.OrderTotal, value: input.total },
+    { key: SearchAttribute.CheckoutStatus, value: status as string },
+  ] as const;
+  if (!current) {
+    upsertSearchAttributes([...wanted]);
+    return;
+  }
+  const given = workflowInfo().typedSearchAttributes;
+  const missing = wanted.filter(({ key, value }) => given.get(key) !== value);
+  if (missing.length > 0) upsertSearchAttributes([...missing]);
 }
 
 function actorOf(request: { by?: string } | undefined): { actor?: string } {
@@ -743,11 +779,12 @@ async function notifyBestEffort(
 async function recordOutcomeBestEffort(
   { analytics }: CheckoutSteps,
   input: CheckoutInput,
+  current: boolean,
   type: OrderOutcomeEvent['type'],
   state: CheckoutState,
   reason?: string,
 ): Promise<void> {
-  if (!patched('analytics-order-outcome')) return;
+  if (!current && !patched('analytics-order-outcome')) return;
   try {
     await analytics.recordOrderOutcome({
       orderId: input.orderId,

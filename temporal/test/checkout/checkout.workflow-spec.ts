@@ -7,7 +7,7 @@ import {
   checkoutWorkflowId,
   TaskQueue,
 } from '@commerce/contracts';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import {
   type WorkflowHandle,
   WorkflowFailedError,
@@ -18,6 +18,7 @@ import {
   approveOrderSignal,
   approveOrderUpdate,
   cancelOrderSignal,
+  CURRENT_STEPS,
   type checkoutWorkflow,
   getStatusQuery,
   paymentConfirmedSignal,
@@ -181,6 +182,60 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
     // authorise-first-success.json was recorded before the order records went local
     // (LOCAL_ORDER_RECORDS); this run's shape is kept apart so the old one is never overwritten.
     await saveHistoryIfRecording('local-order-records-success', handle);
+  });
+
+  // Issue 16: every recorded patch marker made the SDK upsert TemporalChangeVersion, and the run
+  // upserted the attributes it was started with again: each a visibility write in the server.
+  it('records one patch marker and upserts search attributes only as the status moves', async () => {
+    const input = checkoutInput();
+    stubs.scenario(input.orderId, {});
+    // Started as the orders service starts it (CheckoutClient.start), attributes included.
+    const handle = await env.client.workflow.start<typeof checkoutWorkflow>('checkoutWorkflow', {
+      taskQueue,
+      workflowId: checkoutWorkflowId(input.orderId),
+      args: [input],
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SearchAttribute.OrderId, value: input.orderId },
+        { key: SearchAttribute.CustomerId, value: input.customerId },
+        { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
+        { key: SearchAttribute.OrderTotal, value: input.total },
+      ]),
+    });
+    await handle.result();
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const patches = events
+      .map((e) => e.markerRecordedEventAttributes)
+      .filter((marker) => marker?.markerName === 'core_patch')
+      // A patch marker's details hold `{id, deprecated}` as JSON.
+      .flatMap((marker) => Object.values(marker!.details ?? {}))
+      .map(
+        ({ payloads }) => JSON.parse(Buffer.from(payloads![0]!.data!).toString()) as { id: string },
+      )
+      .map(({ id }) => id);
+    expect(patches).toEqual([CURRENT_STEPS]);
+    const upserts = events
+      .flatMap((e) => {
+        const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes;
+        return fields?.indexedFields ? [fields.indexedFields] : [];
+      })
+      .map((fields) =>
+        Object.entries(fields)
+          .map(([key, payload]) => `${key}=${Buffer.from(payload.data ?? []).toString()}`)
+          .join(' '),
+      );
+    expect(upserts).toEqual([
+      `TemporalChangeVersion=["${CURRENT_STEPS}"]`,
+      'CheckoutStatus="RESERVING"',
+      'CheckoutStatus="CHARGING"',
+      'CheckoutStatus="CONFIRMING"',
+      'CheckoutStatus="COMPLETED"',
+    ]);
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    expect(attributes.get(SearchAttribute.CheckoutStatus)).toBe('COMPLETED');
+    expect(attributes.get(SearchAttribute.OrderId)).toBe(input.orderId);
+    expect(attributes.get(SearchAttribute.OrderTotal)).toBe(input.total);
+    await saveHistoryIfRecording('current-steps-success', handle);
   });
 
   // Issue 14: recordOrderOutcome calls the analytics service, so it runs on the analytics queue

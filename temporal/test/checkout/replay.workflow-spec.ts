@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { taskQueuePrefixOf } from '@commerce/contracts';
+import { CURRENT_STEPS } from '@commerce/workflows';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { type InjectedSinks, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { quietTemporalRuntime } from '@commerce/testing';
@@ -17,7 +18,10 @@ interface HistoryJson {
       activityType: { name: string };
       taskQueue: { name: string };
     };
-    markerRecordedEventAttributes?: { markerName: string };
+    markerRecordedEventAttributes?: {
+      markerName: string;
+      details?: Record<string, { payloads: { data: string }[] }>;
+    };
   }[];
 }
 
@@ -37,6 +41,13 @@ function recordedQueues(json: HistoryJson): string[] {
   );
   return [...new Set(pairs)].sort();
 }
+
+/** The patch ids a history recorded, in order. */
+const patchMarkers = (json: HistoryJson) =>
+  json.events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .flatMap((e) => Object.values(e.markerRecordedEventAttributes!.details ?? {}))
+    .map(({ payloads }) => (JSON.parse(atob(payloads[0]!.data)) as { id: string }).id);
 
 /** How many local activities a history recorded (each leaves one marker). */
 const localActivityMarkers = (json: HistoryJson) =>
@@ -87,7 +98,8 @@ describe('checkoutWorkflow replays recorded histories', () => {
     // the notifications queue; local-order-records-success runs the happy path's records in the
     // orders service as local activities (patch LOCAL_ORDER_RECORDS), the others on the orders
     // queue; authorise-first-reject was rejected before operators were recorded by id (patch
-    // OPERATOR_IDS). All must replay.
+    // OPERATOR_IDS); current-steps-success records the one marker that stands for all of those
+    // (CURRENT_STEPS). All must replay.
     expect(files.sort()).toEqual([
       'analytics-queue-success.json',
       'approval.json',
@@ -98,6 +110,7 @@ describe('checkoutWorkflow replays recorded histories', () => {
       'authorise-first-success.json',
       'authorise-first-webhook.json',
       'cancel.json',
+      'current-steps-success.json',
       'decline.json',
       'local-order-records-success.json',
       'success-analytics.json',
@@ -149,6 +162,23 @@ describe('checkoutWorkflow replays recorded histories', () => {
     expect(recordedQueues(after).filter((pair) => pair.endsWith('@orders'))).toEqual([]);
     const replayed = await replay('local-order-records-success.json');
     expect(replayed.filter(isLocal)).toEqual([`confirmOrder@${LOCAL}`, `setOrderStatus@${LOCAL}`]);
+    expect(replayed.filter((pair) => pair.endsWith('@orders'))).toEqual([]);
+  });
+
+  it('replays a run of CURRENT_STEPS: one marker, every patched branch taken', async () => {
+    const current = read('current-steps-success.json');
+    expect(patchMarkers(current)).toEqual([CURRENT_STEPS]);
+    // The runs before it recorded one marker per change, and still replay (above).
+    expect(patchMarkers(read('local-order-records-success.json'))).toEqual([
+      'record-order-outcome-on-analytics-queue',
+      'authorise-before-review',
+      'order-records-as-local-activities',
+      'analytics-order-outcome',
+    ]);
+    const replayed = await replay('current-steps-success.json');
+    expect(replayed.filter(isLocal)).toEqual([`confirmOrder@${LOCAL}`, `setOrderStatus@${LOCAL}`]);
+    expect(replayed).toContain('recordOrderOutcome@analytics');
+    expect(replayed).toContain('capturePayment@payments');
     expect(replayed.filter((pair) => pair.endsWith('@orders'))).toEqual([]);
   });
 });
