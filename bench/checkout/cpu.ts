@@ -3,19 +3,17 @@
  * infrastructure servers, the PostgreSQL backends serving the stack's databases, and the bench's
  * own load generator. On a shared 2-core machine wall-clock rates are noisy; CPU seconds per
  * completed checkout, per process, is the steadier figure to cut.
- *
- * Read straight from /proc/<pid>/stat (utime + stime, all threads) because that is what Linux
- * keeps per process; no library reads another process's CPU time without a native addon.
+ * Read from /proc (bench/proc-cpu.ts).
  */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { isTemporalDevServer, machineBusyMs, processCpuMs, processes } from '../proc-cpu';
 
 /** Which group a process belongs to, or undefined to leave it out (other people's processes). */
 export type Classifier = (pid: number, cmdline: string) => string | undefined;
 
 interface Sample {
   label: string;
-  ticks: number;
+  /** CPU time so far, ms. */
+  ms: number;
 }
 
 export interface CpuRow {
@@ -25,25 +23,11 @@ export interface CpuRow {
   processes: number;
 }
 
-const TICKS_PER_SECOND = (() => {
+function readSample(pid: number, cmdline: string, classify: Classifier): Sample | undefined {
+  const label = classify(pid, cmdline);
+  if (label === undefined) return undefined;
   try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function readSample(pid: number, classify: Classifier): Sample | undefined {
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-    const label = classify(pid, cmdline);
-    if (label === undefined) return undefined;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { label, ticks };
+    return { label, ms: processCpuMs(pid) };
   } catch {
     return undefined; // gone between listing and reading
   }
@@ -51,10 +35,8 @@ function readSample(pid: number, classify: Classifier): Sample | undefined {
 
 function snapshot(classify: Classifier): Map<number, Sample> {
   const samples = new Map<number, Sample>();
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const sample = readSample(pid, classify);
+  for (const { pid, cmdline } of processes()) {
+    const sample = readSample(pid, cmdline, classify);
     if (sample) samples.set(pid, sample);
   }
   return samples;
@@ -68,13 +50,6 @@ export interface CpuMeasurement {
   wallSeconds: number;
 }
 
-/** Busy CPU ticks of the whole machine (every process, ours or not), from /proc/stat. */
-function machineTicks(): number {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
-  return [user, nice, system, irq, softirq, steal].reduce<number>((a, b) => a + (b ?? 0), 0);
-}
-
 /**
  * Starts measuring; the returned function ends the window and gives CPU seconds per group, most
  * first, plus the whole machine's busy seconds (to see how much went to other people's work).
@@ -82,17 +57,17 @@ function machineTicks(): number {
  */
 export function measureCpu(classify: Classifier): () => CpuMeasurement {
   const before = snapshot(classify);
-  const machineBefore = machineTicks();
+  const machineBefore = machineBusyMs();
   const started = performance.now();
   return () => {
     const after = snapshot(classify);
-    const machine = (machineTicks() - machineBefore) / TICKS_PER_SECOND;
+    const machine = (machineBusyMs() - machineBefore) / 1000;
     const wallSeconds = (performance.now() - started) / 1000;
     const groups = new Map<string, CpuRow>();
-    for (const [pid, { label, ticks }] of after) {
-      const spent = ticks - (before.get(pid)?.ticks ?? 0);
+    for (const [pid, { label, ms }] of after) {
+      const spent = ms - (before.get(pid)?.ms ?? 0);
       const row = groups.get(label) ?? { label, seconds: 0, processes: 0 };
-      row.seconds += spent / TICKS_PER_SECOND;
+      row.seconds += spent / 1000;
       row.processes += 1;
       groups.set(label, row);
     }
@@ -123,11 +98,7 @@ export function checkoutClassifier(options: {
     if (pid === options.benchPid) return 'load generator (bench process)';
     const app = byPid.get(pid);
     if (app) return app;
-    if (
-      /\btemporal server start-dev\b/.test(cmdline) &&
-      cmdline.includes(`--port ${options.temporalPort}`)
-    )
-      return 'temporal dev server';
+    if (isTemporalDevServer(cmdline, options.temporalPort)) return 'temporal dev server';
     if (/\bferretdb\b/.test(cmdline) && cmdline.includes(':27017')) return 'ferretdb';
     if (/\bstripe-mock\b/.test(cmdline) && cmdline.includes(':12111')) return 'stripe-mock';
     if (/\bmailpit\b/.test(cmdline) && cmdline.includes(':1025')) return 'mailpit';

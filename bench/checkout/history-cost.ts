@@ -19,21 +19,19 @@ import type { CheckoutActivities, CheckoutInput } from '@commerce/contracts';
 import { TaskQueue, checkoutWorkflowId, taskQueueName } from '@commerce/contracts';
 import {
   connectTestTemporal,
+  createCheckoutWorkers,
   quietTemporalRuntime,
   testEndpoints,
   uniqueName,
 } from '@commerce/testing';
 import { components, startInfra, stopRegistered } from '@commerce/tools';
-import {
-  SearchAttributeType,
-  TypedSearchAttributes,
-  defineSearchAttributeKey,
-} from '@temporalio/common';
-import { DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { checkoutStartAttributes } from '@commerce/workflows';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { DefaultLogger, type Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isTemporalDevServer, processCpuMs, processes } from '../proc-cpu';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,32 +47,6 @@ const warmup = Number(args.warmup);
 const concurrency = Number(args.concurrency);
 const rounds = Number(args.rounds);
 const REPO_ROOT = resolve(__dirname, '..', '..');
-const TICK_MS = 1000 / 100; // USER_HZ: /proc reports CPU time in clock ticks of 10 ms on Linux
-
-/** user + system CPU time of a process so far, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
-/** The dev server listening on `port` (the one the tests and benches use). */
-function devServerPid(port: string): number {
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (/\btemporal server start-dev\b/.test(cmdline) && cmdline.includes(`--port ${port}`)) {
-        return pid;
-      }
-    } catch {
-      // gone between listing and reading
-    }
-  }
-  throw new Error(`no temporal dev server on port ${port}`);
-}
-
 /** Every step succeeds at once, with the shapes a paid checkout gets back. */
 const instant: CheckoutActivities = {
   reserveInventory: () => Promise.resolve(),
@@ -111,15 +83,6 @@ function checkoutInput(): CheckoutInput {
   };
 }
 
-// The attributes the orders service starts each run with (CheckoutClient.start); the bench may
-// not import the workflows package (module boundaries), so their keys are named here.
-const SearchAttribute = {
-  OrderId: defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD),
-  CustomerId: defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD),
-  CheckoutStatus: defineSearchAttributeKey('CheckoutStatus', SearchAttributeType.KEYWORD),
-  OrderTotal: defineSearchAttributeKey('OrderTotal', SearchAttributeType.DOUBLE),
-};
-
 interface Build {
   name: string;
   prefix: string;
@@ -141,7 +104,9 @@ async function main(): Promise<void> {
   });
   quietTemporalRuntime();
   const env = await connectTestTemporal();
-  const serverPid = devServerPid(testEndpoints.temporalAddress.split(':').pop() ?? '7233');
+  const port = Number(testEndpoints.temporalAddress.split(':').pop());
+  const serverPid = processes().find(({ cmdline }) => isTemporalDevServer(cmdline, port))?.pid;
+  if (!serverPid) throw new Error(`no temporal dev server on port ${port}`);
   const builds: Build[] = [];
   const running: Promise<void>[] = [];
   try {
@@ -152,29 +117,12 @@ async function main(): Promise<void> {
         logger: new DefaultLogger('WARN'),
       });
       const prefix = `${uniqueName(`hc_${name}`)}.`;
-      const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
-      const workers = await Promise.all([
-        Worker.create({
-          connection: env.nativeConnection,
-          taskQueue: on(TaskQueue.checkout),
-          workflowBundle,
-          activities: instant,
-          enableNonLocalActivities: false,
-        }),
-        ...[
-          TaskQueue.inventory,
-          TaskQueue.payments,
-          TaskQueue.orders,
-          TaskQueue.notifications,
-          TaskQueue.analytics,
-        ].map((queue) =>
-          Worker.create({
-            connection: env.nativeConnection,
-            taskQueue: on(queue),
-            activities: instant,
-          }),
-        ),
-      ]);
+      const workers = await createCheckoutWorkers({
+        connection: env.nativeConnection,
+        workflowBundle,
+        activities: instant,
+        prefix,
+      });
       running.push(...workers.map((worker) => worker.run()));
       builds.push({ name, prefix, workers });
     }
@@ -192,12 +140,8 @@ async function main(): Promise<void> {
               taskQueue: taskQueueName(TaskQueue.checkout, build.prefix),
               workflowId: checkoutWorkflowId(input.orderId),
               args: [input],
-              typedSearchAttributes: new TypedSearchAttributes([
-                { key: SearchAttribute.OrderId, value: input.orderId },
-                { key: SearchAttribute.CustomerId, value: input.customerId },
-                { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
-                { key: SearchAttribute.OrderTotal, value: input.total },
-              ]),
+              // As the orders service starts each run (CheckoutClient.start).
+              typedSearchAttributes: new TypedSearchAttributes(checkoutStartAttributes(input)),
             });
             await handle.result();
             if (next >= count && events === 0) {
@@ -214,15 +158,15 @@ async function main(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       const order = round % 2 === 1 ? builds : [...builds].reverse();
       for (const build of order) {
-        const server = cpuMs(serverPid);
-        const own = cpuMs(process.pid);
+        const server = processCpuMs(serverPid);
+        const own = processCpuMs(process.pid);
         const started = performance.now();
         const events = await drive(build, perMeasure);
         rows.push({
           round,
           build: build.name,
-          serverMs: (cpuMs(serverPid) - server) / perMeasure,
-          processMs: (cpuMs(process.pid) - own) / perMeasure,
+          serverMs: (processCpuMs(serverPid) - server) / perMeasure,
+          processMs: (processCpuMs(process.pid) - own) / perMeasure,
           events,
           seconds: (performance.now() - started) / 1000,
         });

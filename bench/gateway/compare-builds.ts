@@ -15,10 +15,10 @@ import { AppProcess, freePort } from '@commerce/e2e';
 import { ChildApp, createScratchDatabase, testEndpoints } from '@commerce/testing';
 import autocannon from 'autocannon';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { processCpuMs } from '../proc-cpu';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,16 +33,6 @@ const requests = Number(args.requests);
 const warmup = Number(args.warmup);
 const connections = Number(args.connections);
 const REPO_ROOT = resolve(__dirname, '..', '..');
-const TICK_MS = 1000 / 100; // USER_HZ: /proc reports CPU time in clock ticks of 10 ms on Linux
-
-/** user + system CPU time of a process so far, in ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
-
 async function main(): Promise<void> {
   const redis = new Redis(testEndpoints.redisUrl);
   const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
@@ -130,10 +120,10 @@ async function main(): Promise<void> {
           await run(warmup);
           const pids = [target.pid, authPid, redisPid];
           const commandsBefore = await redisCommands();
-          const before = pids.map((pid) => (pid ? cpuMs(pid) : 0));
+          const before = pids.map((pid) => (pid ? processCpuMs(pid) : 0));
           const result = await run(requests);
           const per = pids.map((pid, i) =>
-            pid ? ((cpuMs(pid) - before[i]!) / result.requests.total).toFixed(3) : '-',
+            pid ? ((processCpuMs(pid) - before[i]!) / result.requests.total).toFixed(3) : '-',
           );
           const commands = (await redisCommands()) - commandsBefore - 1;
           per.push((commands / result.requests.total).toFixed(2));

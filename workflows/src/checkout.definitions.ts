@@ -8,12 +8,17 @@
 import {
   type ApproveOrderSignal,
   type CancelOrderSignal,
+  type CheckoutInput,
   type CheckoutState,
   type PaymentConfirmedSignal,
   type RejectOrderSignal,
   type ReviewDecisionAck,
 } from '@commerce/contracts';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  type SearchAttributePair,
+  SearchAttributeType,
+} from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 // Signal payloads are single objects so that `temporal workflow signal --input '{...}'` works.
@@ -48,3 +53,16 @@ export const SearchAttribute = {
 } as const;
 
 export const CHECKOUT_SEARCH_ATTRIBUTES = Object.values(SearchAttribute);
+
+/** The search attributes a checkout starts with (the orders service sets them at start). */
+export function checkoutStartAttributes(
+  input: Pick<CheckoutInput, 'orderId' | 'customerId' | 'total'>,
+  status = 'PENDING',
+): SearchAttributePair[] {
+  return [
+    { key: SearchAttribute.OrderId, value: input.orderId },
+    { key: SearchAttribute.CustomerId, value: input.customerId },
+    { key: SearchAttribute.CheckoutStatus, value: status },
+    { key: SearchAttribute.OrderTotal, value: input.total },
+  ];
+}

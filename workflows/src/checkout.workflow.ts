@@ -57,6 +57,7 @@ import {
   approveOrderSignal,
   approveOrderUpdate,
   cancelOrderSignal,
+  checkoutStartAttributes,
   getStatusQuery,
   paymentConfirmedSignal,
   rejectOrderSignal,
@@ -104,9 +105,10 @@ export const OPERATOR_IDS = 'operator-ids-in-rejections';
  * OPERATOR_IDS, the analytics step), and no second copy of the search attributes the run was
  * started with. Each `patched` call that records a marker also makes the SDK upsert the
  * TemporalChangeVersion search attribute, and every upsert is a visibility write in the server:
- * a paid checkout recorded four markers and five upserts of that kind, about a tenth of the
- * server's CPU per checkout (docs/benchmarks.md). Runs started with this marker take all of the
- * patched branches without asking for them; runs started before it replay as they ran, since
+ * a paid checkout recorded four markers and five upserts of that kind (60 history events, now
+ * 53; the CPU it saves the server is within run-to-run noise, docs/benchmarks.md). Runs started
+ * with this marker take all of the patched branches without asking for them; runs started before
+ * it replay as they ran, since
  * `patched(CURRENT_STEPS)` is false on replay of a history without the marker and the old calls
  * are then made as before. Operators find runs of today's code with
  * `TemporalChangeVersion = 'checkout-current-steps-2026-12'`.
@@ -671,19 +673,14 @@ async function keepReservation(
  * nothing; runs started since upsert only what their start did not set to the same value.
  */
 function upsertStartAttributes(input: CheckoutInput, status: OrderStatus, current: boolean): void {
-  const wanted = [
-    { key: SearchAttribute.OrderId, value: input.orderId },
-    { key: SearchAttribute.CustomerId, value: input.customerId },
-    { key: SearchAttribute.OrderTotal, value: input.total },
-    { key: SearchAttribute.CheckoutStatus, value: status as string },
-  ] as const;
+  const wanted = checkoutStartAttributes(input, status);
   if (!current) {
-    upsertSearchAttributes([...wanted]);
+    upsertSearchAttributes(wanted);
     return;
   }
   const given = workflowInfo().typedSearchAttributes;
   const missing = wanted.filter(({ key, value }) => given.get(key) !== value);
-  if (missing.length > 0) upsertSearchAttributes([...missing]);
+  if (missing.length > 0) upsertSearchAttributes(missing);
 }
 
 function actorOf(request: { by?: string } | undefined): { actor?: string } {

@@ -10,3 +10,4 @@ export * from './child-app';
 export * from './stand-in-server';
 export * from './service-test-app';
 export * from './scratch-servers';
+export * from './checkout-workers';

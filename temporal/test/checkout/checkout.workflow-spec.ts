@@ -18,6 +18,7 @@ import {
   approveOrderSignal,
   approveOrderUpdate,
   cancelOrderSignal,
+  checkoutStartAttributes,
   CURRENT_STEPS,
   type checkoutWorkflow,
   getStatusQuery,
@@ -194,12 +195,7 @@ describe('checkoutWorkflow on the dev server (stubbed activities)', () => {
       taskQueue,
       workflowId: checkoutWorkflowId(input.orderId),
       args: [input],
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: SearchAttribute.OrderId, value: input.orderId },
-        { key: SearchAttribute.CustomerId, value: input.customerId },
-        { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
-        { key: SearchAttribute.OrderTotal, value: input.total },
-      ]),
+      typedSearchAttributes: new TypedSearchAttributes(checkoutStartAttributes(input)),
     });
     await handle.result();
 

@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckoutActivities } from '@commerce/contracts';
 import { TaskQueue, taskQueueName } from '@commerce/contracts';
-import { connectTestTemporal, quietTemporalRuntime, uniqueName } from '@commerce/testing';
+import {
+  connectTestTemporal,
+  createCheckoutWorkers,
+  quietTemporalRuntime,
+  uniqueName,
+} from '@commerce/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/workflow-bundle';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -34,10 +39,8 @@ export function bundleFromSource(
 }
 
 /**
- * The checkout workflow on the real dev server with the given activities: one worker for the
- * workflow queue and one per activity queue, exactly as production splits them. The queues carry
- * a prefix of this run's own, as a deployment's would, so a developer's running stack on the same
- * dev server never picks up these tasks (nor these workers the stack's). Start workflows on
+ * The checkout workflow on the real dev server with the given activities, its workers split as in
+ * production (createCheckoutWorkers) on queues of this run's own prefix. Start workflows on
  * `taskQueue`.
  */
 export async function startCheckoutWorkers(activities: CheckoutActivities): Promise<{
@@ -53,23 +56,7 @@ export async function startCheckoutWorkers(activities: CheckoutActivities): Prom
   const connection = env.nativeConnection;
   const prefix = `${uniqueName('wf')}.`;
   const on = (queue: TaskQueue) => taskQueueName(queue, prefix);
-  const workers = await Promise.all([
-    // As in production, the checkout worker runs the workflow's local activities itself.
-    Worker.create({
-      connection,
-      taskQueue: on(TaskQueue.checkout),
-      workflowBundle,
-      activities,
-      enableNonLocalActivities: false,
-    }),
-    ...[
-      TaskQueue.inventory,
-      TaskQueue.payments,
-      TaskQueue.orders,
-      TaskQueue.notifications,
-      TaskQueue.analytics,
-    ].map((queue) => Worker.create({ connection, taskQueue: on(queue), activities })),
-  ]);
+  const workers = await createCheckoutWorkers({ connection, workflowBundle, activities, prefix });
   const running = Promise.all(workers.map((worker) => worker.run()));
   return {
     env,

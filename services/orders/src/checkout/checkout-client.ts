@@ -15,6 +15,7 @@ import { AppError, InjectConfig, temporalConnectionOptions } from '@commerce/nes
 import {
   approveOrderUpdate,
   cancelOrderSignal,
+  checkoutStartAttributes,
   getStatusQuery,
   paymentConfirmedSignal,
   rejectOrderUpdate,
@@ -109,12 +110,7 @@ export class CheckoutClient implements OnApplicationShutdown {
           taskQueue: taskQueueName(TaskQueue.checkout, this.config.TEMPORAL_TASK_QUEUE_PREFIX),
           args: [input],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: SearchAttribute.OrderId, value: input.orderId },
-            { key: SearchAttribute.CustomerId, value: input.customerId },
-            { key: SearchAttribute.CheckoutStatus, value: 'PENDING' },
-            { key: SearchAttribute.OrderTotal, value: input.total },
-          ]),
+          typedSearchAttributes: new TypedSearchAttributes(checkoutStartAttributes(input)),
           memo: input.requestId ? { requestId: input.requestId } : {},
         }),
       );
